@@ -1,0 +1,1 @@
+"""The queue language: pydantic models and YAML loading with positions."""

@@ -1,0 +1,105 @@
+"""The observed side of a plan: what accessq read from Jira, as plain immutable data.
+
+`accessq.jira` produces an `Observed` with read-only calls; `accessq.plan` diffs it against the
+configuration without any I/O. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from accessq.config.models import Contact, JiraSettings, Updater
+
+Flavor = Literal["cloud", "dc"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Target(_Frozen):
+    """The Jira a plan was made against; every plan names it."""
+
+    url: str
+    flavor: Flavor
+    project: str
+    sandbox: bool = False
+
+    def describe(self) -> str:
+        where = "local sandbox" if self.sandbox else ("Jira Cloud" if self.flavor == "cloud" else "Jira Data Center")
+        return f"{self.url} ({where}, project {self.project})"
+
+
+class Account(_Frozen):
+    """A Jira user. `key` is the accountId on Cloud and the username on Data Center."""
+
+    key: str
+    display_name: str = ""
+    email: str | None = None  # None when the directory hides it
+    active: bool = True
+
+    def label(self) -> str:
+        who = self.display_name or self.key
+        return f"{who} <{self.email}>" if self.email else f"{who} [{self.key}]"
+
+
+class ObservedGroup(_Frozen):
+    name: str
+    members: tuple[Account, ...] = ()  # sorted by key
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(m.key for m in self.members)
+
+
+class ObservedComponent(_Frozen):
+    id: str
+    name: str
+    description: str = ""  # raw, as stored in Jira
+    lead: Account | None = None
+    assignee_type: str = "PROJECT_DEFAULT"
+
+
+class ObservedJsmQueue(_Frozen):
+    id: str
+    name: str
+    jql: str
+
+
+class Observed(_Frozen):
+    """Everything accessq needs to know about the live site, read in one pass."""
+
+    target: Target
+    # Every component of the project, managed or not (unmanaged ones are only ever reported).
+    components: tuple[ObservedComponent, ...] = ()
+    # Every group whose name has the managed prefix and a role suffix, with its members.
+    groups: tuple[ObservedGroup, ...] = ()
+    # JSM queue views of the service desk; None when `jsm_queues` is off (not read, not managed).
+    jsm_queues: tuple[ObservedJsmQueue, ...] | None = None
+    # Lookup key (see `lookup_key`) -> account, for every person the configuration names and Jira knows.
+    directory: dict[str, Account] = Field(default_factory=dict)
+    # The account accessq runs as; the safety rules never let a plan remove it.
+    runner: Account | None = None
+
+    def component(self, name: str) -> ObservedComponent | None:
+        folded = name.casefold()
+        return next((c for c in self.components if c.name.casefold() == folded), None)
+
+    def group(self, name: str) -> ObservedGroup | None:
+        folded = name.casefold()  # Jira group names are case-insensitive
+        return next((g for g in self.groups if g.name.casefold() == folded), None)
+
+
+def lookup_key(person: Contact | Updater, jira: JiraSettings) -> str:
+    """The key under which `Observed.directory` holds the Jira account of a configured person.
+
+    An explicit `account_id` wins; an RP contact is found by email; an awardee updater by the
+    email its ACCESS username maps to through `jira.username_email`. Emails compare case-insensitively.
+    """
+    if person.account_id:
+        return f"account:{person.account_id}"
+    if isinstance(person, Updater):
+        return "email:" + jira.username_email.format(username=person.username).casefold()
+    assert person.email is not None  # the model requires email or account_id
+    return "email:" + person.email.casefold()
