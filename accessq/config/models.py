@@ -6,16 +6,106 @@ models, so every field carries a description an editor can show.
 Positions: the loader attaches a `Location` to every queue and person it builds (a private
 attribute, so it stays out of the schema and of equality), which lets the plan and every error
 name the `file:line` a thing came from.
+
+Rules about one value (an email, a keyword) live here, so any `Config` is sound however it was
+built; rules across values (unique names, a default assignee among the updaters) are in
+`accessq.config.checks`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal
+from ipaddress import ip_address
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 Role = Literal["agents", "watchers", "updaters"]
+
+# Strict enough to catch typos (no spaces, one @, a dotted domain with a real TLD) without a
+# dependency; also emitted in the JSON Schema, so it must stay ECMAScript-compatible.
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# Keywords are stored as one comma-separated `Keywords:` line in the component description.
+KEYWORD_PATTERN = r"^[^,\r\n]+$"
+PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
+_USERNAME = re.compile(USERNAME_PATTERN)
+_PROJECT_KEY = re.compile(PROJECT_KEY_PATTERN)
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_email(value: str) -> bool:
+    local, _, _ = value.partition("@")
+    return len(value) <= 254 and len(local) <= 64 and _EMAIL.fullmatch(value) is not None
+
+
+def _email(value: str) -> str:
+    if not is_email(value):
+        raise ValueError(f"'{value}' is not a valid email address")
+    return value
+
+
+def _username(value: str) -> str:
+    if not _USERNAME.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not an ACCESS username (letters, digits, '.', '_' and '-' only)"
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be on one line")
+    return value
+
+
+def _keyword(value: str) -> str:
+    if "," in value:
+        raise ValueError(f"keyword '{value}' contains a comma; list each keyword on its own")
+    if "\n" in value or "\r" in value:
+        raise ValueError("a keyword must be on one line")
+    return value
+
+
+def _no_space(value: str) -> str:
+    if any(ch.isspace() for ch in value):
+        raise ValueError(f"'{value}' must not contain spaces")
+    return value
+
+
+# Constraints (Field) come before the validator so that they run first, on the stripped text.
+Email = Annotated[
+    str, Field(min_length=1, json_schema_extra={"pattern": EMAIL_PATTERN}), AfterValidator(_email)
+]
+Username = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": USERNAME_PATTERN}),
+    AfterValidator(_username),
+]
+AccountId = Annotated[str, Field(min_length=1), AfterValidator(_no_space)]
+QueueName = Annotated[
+    str, Field(min_length=1, max_length=255), AfterValidator(_one_line)  # Jira's component limit
+]
+PersonName = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+Keyword = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": KEYWORD_PATTERN}),
+    AfterValidator(_keyword),
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -52,6 +142,15 @@ class _Located(_Strict):
         return self
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class JiraSettings(_Strict):
     """Which Jira site and project accessq manages, and how queues map onto it."""
 
@@ -59,20 +158,65 @@ class JiraSettings(_Strict):
         default=None,
         description="Base URL of the Jira site, e.g. https://access-ci.atlassian.net. "
         "Absent: the local sandbox. --jira-url and ACCESSQ_JIRA_URL override it.",
+        json_schema_extra={"pattern": r"^https?://[^\s/]+"},
     )
-    project: str = Field(default="ATS", description="Key of the Jira Service Management project.")
-    group_prefix: str = Field(
+    project: str = Field(
+        default="ATS",
+        description="Key of the Jira Service Management project.",
+        json_schema_extra={"pattern": PROJECT_KEY_PATTERN},
+    )
+    group_prefix: Annotated[str, AfterValidator(_no_space)] = Field(
         default="ats-",
-        description="Prefix of the groups accessq manages: <prefix><slug>-agents|-watchers|-updaters.",
+        description="Prefix of the groups accessq manages: "
+        "<prefix><slug>-agents|-watchers|-updaters.",
     )
     username_email: str = Field(
         default="{username}@access-ci.org",
-        description="Template that turns an ACCESS username into the email of its Jira account.",
+        description="Template that turns an ACCESS username into the email of its Jira account; "
+        "must contain {username}.",
     )
     jsm_queues: bool = Field(
         default=False,
         description="Also manage a JSM queue view for each queue (component = N, unresolved).",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"'{value}' is not an http(s) URL, e.g. https://access-ci.atlassian.net"
+            )
+        # Credentials travel on every request: plain http only where nothing leaves the machine.
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise ValueError(
+                f"'{value}' must use https (plain http is only for loopback addresses)"
+            )
+        return value
+
+    @field_validator("project")
+    @classmethod
+    def _project(cls, value: str) -> str:
+        if not _PROJECT_KEY.fullmatch(value):
+            raise ValueError(f"'{value}' is not a Jira project key (capital letters, e.g. ATS)")
+        return value
+
+    @field_validator("username_email")
+    @classmethod
+    def _username_email(cls, value: str) -> str:
+        try:
+            sample = value.format(username="alovelace")
+        except (KeyError, IndexError, ValueError):
+            sample = None
+        if sample is None or "{username}" not in value or not is_email(sample):
+            raise ValueError(
+                f"'{value}' must be an email address containing {{username}}, "
+                "e.g. {username}@access-ci.org"
+            )
+        return value
 
 
 class SafetySettings(_Strict):
@@ -88,45 +232,64 @@ class SafetySettings(_Strict):
     min_agents: int = Field(
         default=1,
         ge=0,
-        description="Fewest agents (RP queues) or updaters (awardee queues) a queue may be left with.",
+        description="Fewest agents (RP queues) or updaters (awardee queues) "
+        "a queue may be left with.",
     )
 
 
 class SafetyOverrides(_Strict):
     """Per-queue overrides of the top-level safety settings."""
 
-    max_removal_fraction: float | None = Field(default=None, ge=0.0, le=1.0)
-    min_agents: int | None = Field(default=None, ge=0)
+    max_removal_fraction: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="This queue's largest fraction of a group's members one run may remove.",
+    )
+    min_agents: int | None = Field(
+        default=None, ge=0, description="Fewest agents or updaters this queue may be left with."
+    )
 
 
 class Contact(_Located):
     """A person on an RP queue, known by name and email (or account_id when the email is hidden)."""
 
-    name: str = Field(min_length=1, description="Full name, as shown in Jira.")
-    email: str | None = Field(default=None, description="Email address of the Jira account.")
-    account_id: str | None = Field(
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["email"]}, {"required": ["account_id"]}]}
+    )
+
+    name: PersonName = Field(description="Full name, as shown in Jira.")
+    email: Email | None = Field(default=None, description="Email address of the Jira account.")
+    account_id: AccountId | None = Field(
         default=None,
         description="Jira accountId (Cloud) or username (Data Center); overrides the email lookup.",
     )
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not self.email and not self.account_id:
+            raise ValueError(
+                f"contact '{self.name}' needs an 'email' (or an 'account_id' when the directory "
+                "hides the email)"
+            )
+        return self
 
 
 class Updater(_Located):
     """A person on an awardee queue, known by name and ACCESS username."""
 
-    name: str = Field(min_length=1, description="Full name, as shown in Jira.")
-    username: str = Field(min_length=1, description="ACCESS username, e.g. alovelace.")
-    account_id: str | None = Field(
+    name: PersonName = Field(description="Full name, as shown in Jira.")
+    username: Username = Field(description="ACCESS username, e.g. alovelace.")
+    account_id: AccountId | None = Field(
         default=None,
         description="Jira accountId (Cloud) or username (Data Center); overrides the lookup.",
     )
 
 
 class _Queue(_Located):
-    name: str = Field(
-        min_length=1, description="Queue name; unique across all queues, case-insensitively."
-    )
+    name: QueueName = Field(description="Queue name; unique across all queues, case-insensitively.")
     description: str = Field(default="", description="Free text written into the component.")
-    previously: list[str] = Field(
+    previously: list[QueueName] = Field(
         default_factory=list,
         description="Former names of this queue, so a rename is not a delete and a create.",
     )
@@ -157,11 +320,13 @@ class AwardeeQueue(_Queue):
     updaters: list[Updater] = Field(
         default_factory=list, description="People who can update the queue's tickets."
     )
-    default_assignee: str | None = Field(
+    default_assignee: Username | None = Field(
         default=None, description="ACCESS username of the default assignee; one of the updaters."
     )
-    keywords: list[str] = Field(
-        default_factory=list, description="Words that route tickets to this queue."
+    keywords: list[Keyword] = Field(
+        default_factory=list,
+        description="Words that route tickets to this queue; each claimed by one queue only, "
+        "no commas.",
     )
 
 
@@ -172,10 +337,29 @@ class Config(_Strict):
     """A whole configuration: one file, or every *.yaml/*.yml file of a folder merged."""
 
     version: Literal[1] = Field(description="Version of the queue language; must be 1.")
-    jira: JiraSettings = Field(default_factory=JiraSettings)
-    safety: SafetySettings = Field(default_factory=SafetySettings)
-    rp_queues: list[RPQueue] = Field(default_factory=list)
-    awardee_queues: list[AwardeeQueue] = Field(default_factory=list)
+    jira: JiraSettings = Field(
+        default_factory=JiraSettings,
+        description="Which Jira and project; may appear in one file of a configuration only.",
+    )
+    safety: SafetySettings = Field(
+        default_factory=SafetySettings,
+        description="Limits on how much access one run may remove; in one file only.",
+    )
+    rp_queues: list[RPQueue] = Field(
+        default_factory=list, description="Resource providers' queues (agents and watchers)."
+    )
+    awardee_queues: list[AwardeeQueue] = Field(
+        default_factory=list,
+        description="ACCESS awardee teams' queues (updaters, default assignee, keywords).",
+    )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value: object) -> object:
+        # Exactly the integer 1: "1" or 1.0 would pass pydantic's lax mode but not the schema.
+        if type(value) is not int or value != 1:
+            raise ValueError("must be 1")
+        return value
 
     @property
     def queues(self) -> list[Queue]:

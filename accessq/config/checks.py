@@ -1,0 +1,178 @@
+"""Rules across values of a configuration, which one field's validator cannot see.
+
+Unique queue names (case-insensitive, `previously` names included) and Jira group names, a
+default assignee among the updaters, a keyword claimed once, nobody twice in one list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from accessq.config.diagnostics import Diagnostic
+from accessq.config.models import AwardeeQueue, Config, Contact, Location, RPQueue, Updater
+from accessq.config.origins import Origins
+from accessq.jira.mapping import slug
+
+
+def check_config(config: Config, origins: Origins | None = None) -> list[Diagnostic]:
+    """Every cross-value error of `config`; positions from `origins` (else `.location`)."""
+    where = origins or Origins()
+    return [
+        *_names(config, where),
+        *_keywords(config, where),
+        *_assignees(config, where),
+        *_people(config, where),
+    ]
+
+
+@dataclass(frozen=True)
+class _Name:
+    queue: RPQueue | AwardeeQueue
+    text: str
+    field: tuple[str | int, ...]  # ('name',) or ('previously', i)
+    location: Location | None
+    key_path: str | None
+
+    @property
+    def former(self) -> bool:
+        return self.field[0] == "previously"
+
+    @property
+    def what(self) -> str:
+        return "former name" if self.former else "queue name"
+
+
+def _where(loc: Location | None) -> str:
+    return f" at {loc.short}" if loc else ""
+
+
+def _reading_order(loc: Location | None) -> tuple[bool, Location]:
+    # "First" means first in reading order, whatever order the queues were merged in; values
+    # without a position (a Config built in code) come after, in their own order.
+    return (loc is None, loc or Location("", 0, 0))
+
+
+def _sorted(names: list[_Name]) -> list[_Name]:
+    return sorted(names, key=lambda n: _reading_order(n.location))
+
+
+def _all_names(config: Config, where: Origins) -> list[_Name]:
+    names: list[_Name] = []
+    for queue in config.queues:
+        fields: list[tuple[tuple[str | int, ...], str]] = [(("name",), queue.name)]
+        fields += [(("previously", i), old) for i, old in enumerate(queue.previously)]
+        for field, text in fields:
+            loc, key_path = where.locate(queue, *field)
+            names.append(_Name(queue, text, field, loc, key_path))
+    return _sorted(names)
+
+
+def _names(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    by_fold: dict[str, _Name] = {}
+    by_slug: dict[str, _Name] = {}
+    for name in _all_names(config, where):
+        group_slug = slug(name.text)
+        if not group_slug.strip("-"):
+            yield Diagnostic(
+                f"{name.what} '{name.text}' has no letters or digits, "
+                "so it gives no Jira group name",
+                name.location,
+                name.key_path,
+            )
+            continue
+        first = by_fold.setdefault(name.text.casefold(), name)
+        if first is not name:
+            yield Diagnostic(_same_name(name, first), name.location, name.key_path)
+            continue
+        other = by_slug.setdefault(group_slug, name)
+        if other is not name and other.queue is not name.queue:
+            groups = f"{config.jira.group_prefix}{group_slug}-*"
+            yield Diagnostic(
+                f"{name.what} '{name.text}' gives the same Jira groups ({groups}) as "
+                f"'{other.text}'{_where(other.location)}",
+                name.location,
+                name.key_path,
+            )
+
+
+def _same_name(name: _Name, first: _Name) -> str:
+    if first.queue is name.queue:
+        if name.former and first.former:
+            return f"'{name.text}' is listed twice in 'previously'"
+        return f"'{name.text}' in 'previously' is this queue's own name"
+    used = "as a former name (previously)" if first.former else "by another queue"
+    case = "" if first.text == name.text else f" as '{first.text}'; names ignore case"
+    return f"{name.what} '{name.text}' is already used {used}{_where(first.location)}{case}"
+
+
+def _keywords(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    entries = []
+    for queue in config.awardee_queues:
+        for i, keyword in enumerate(queue.keywords):
+            loc, key_path = where.locate(queue, "keywords", i)
+            entries.append((_reading_order(loc), i, queue, keyword, loc, key_path))
+    claimed: dict[str, tuple[AwardeeQueue, int, Location | None]] = {}
+    for _, i, queue, keyword, loc, key_path in sorted(entries, key=lambda e: (e[0], e[1])):
+        fold = " ".join(keyword.split()).casefold()
+        owner, first_index, first_loc = claimed.setdefault(fold, (queue, i, loc))
+        if owner is queue and first_index == i:
+            continue
+        if owner is queue:
+            message = f"keyword '{keyword}' is listed twice in this queue"
+        else:
+            message = (
+                f"keyword '{keyword}' is already claimed by queue '{owner.name}'"
+                f"{_where(first_loc)}; a keyword routes to one queue only"
+            )
+        yield Diagnostic(message, loc, key_path)
+
+
+def _assignees(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    for queue in config.awardee_queues:
+        assignee = queue.default_assignee
+        if assignee is None:
+            continue
+        usernames = [u.username for u in queue.updaters]
+        if assignee.casefold() in {u.casefold() for u in usernames}:
+            continue
+        loc, key_path = where.locate(queue, "default_assignee")
+        among = f"({', '.join(usernames)})" if usernames else "(this queue has none)"
+        yield Diagnostic(
+            f"default assignee '{assignee}' is not one of the updaters {among}", loc, key_path
+        )
+
+
+def _people(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    lists: list[tuple[object, str, list[Contact] | list[Updater]]] = []
+    for rp in config.rp_queues:
+        lists.append((rp, "agents", rp.agents))
+        if rp.watchers is not None:
+            lists.append((rp, "watchers", rp.watchers))
+    for aw in config.awardee_queues:
+        lists.append((aw, "updaters", aw.updaters))
+    for _, role, people in lists:
+        seen: dict[tuple[str, str], Contact | Updater] = {}
+        for person in people:
+            for identity in _identities(person):
+                first = seen.setdefault(identity, person)
+                if first is not person:
+                    loc, key_path = where.locate(person)
+                    first_loc, _ = where.locate(first)
+                    at = f" at line {first_loc.line}" if first_loc else ""
+                    yield Diagnostic(
+                        f"{person.name} is listed twice in '{role}' "
+                        f"(same {identity[0]} as {first.name}{at})",
+                        loc,
+                        key_path,
+                    )
+                    break
+
+
+def _identities(person: Contact | Updater) -> Iterator[tuple[str, str]]:
+    if isinstance(person, Contact) and person.email:
+        yield "email", person.email.casefold()
+    if isinstance(person, Updater):
+        yield "username", person.username.casefold()
+    if person.account_id:
+        yield "account_id", person.account_id
