@@ -1,0 +1,578 @@
+"""The diff: desired configuration + observed Jira -> the plan. Pure and deterministic, no I/O.
+
+Each queue is planned from its `ownership.Slot`: a configured queue is created, updated or
+renamed; an unconfigured managed queue is deleted; a queue whose component is not accessq's is
+reported and left alone. People are matched to Jira accounts through `Observed.directory`;
+groups are compared by account key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accessq.config.models import (
+    AwardeeQueue,
+    Config,
+    Contact,
+    Location,
+    Queue,
+    Role,
+    RPQueue,
+    Updater,
+)
+from accessq.jira.mapping import (
+    DEFAULT_ASSIGNEE,
+    LEAD_ASSIGNEE,
+    MARKER,
+    decode_description,
+    encode_description,
+    group_name,
+    jsm_queue_jql,
+    parse_group_name,
+    slug,
+)
+from accessq.plan.fingerprint import combine, parts_of
+from accessq.plan.model import (
+    PHASE_OF,
+    Action,
+    Change,
+    ErrorKind,
+    Plan,
+    PlanError,
+    PlanPerson,
+    Summary,
+    lead_value,
+)
+from accessq.plan.ownership import Slot, manages_jsm, partition, selected
+from accessq.snapshot import Account, Observed, ObservedComponent, ObservedGroup, lookup_key
+
+JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
+
+
+def diff(config: Config, observed: Observed, *, only: set[str] | None = None) -> Plan:
+    """The plan that makes `observed` match `config`; with `only`, just those queues."""
+    return _Planner(config, observed).plan(only)
+
+
+@dataclass(frozen=True)
+class _Member:
+    person: PlanPerson
+    source: str | None
+
+
+@dataclass
+class _Roster:
+    """The resolved people of one role: who should be in the group, and who may stay."""
+
+    members: dict[str, _Member]
+    # Deactivated accounts: reported as errors, never added, but not removed either.
+    keep: set[str]
+
+
+def _short(location: Location | None) -> str | None:
+    return location.short if location else None
+
+
+def _normalized(description: str, keywords: list[str] | tuple[str, ...]) -> tuple[str, list[str]]:
+    """What a component holding this text reads back as (so equal meaning is never a change)."""
+    text = decode_description(encode_description(description, keywords))
+    return text.description, list(text.keywords)
+
+
+def _describe_person(person: Contact | Updater, config: Config) -> str:
+    """How an error names a configured person: the identity the lookup used."""
+    if person.account_id:
+        return f"{person.name} [account {person.account_id}]"
+    if isinstance(person, Updater):
+        email = config.jira.username_email.format(username=person.username)
+        return f"{person.name} <{email}> (ACCESS username {person.username})"
+    return f"{person.name} <{person.email}>"
+
+
+def _removed_person(account: Account) -> PlanPerson:
+    return PlanPerson(
+        account=account, name=account.display_name or account.key, email=account.email
+    )
+
+
+class _Planner:
+    def __init__(self, config: Config, observed: Observed) -> None:
+        self.config = config
+        self.observed = observed
+        self.prefix = config.jira.group_prefix
+        self.jsm = manages_jsm(config, observed)
+        self.changes: list[Change] = []
+        self.errors: list[PlanError] = []
+        self.notes: list[str] = []
+        self.deleted_queues: set[str] = set()
+        self._reported: set[int] = set()  # people already reported (watchers omitted = agents)
+
+    # -- the whole plan -------------------------------------------------------------------------
+
+    def plan(self, only: set[str] | None) -> Plan:
+        part = partition(self.config, self.observed)
+        slots = [s for s in part.slots if selected(s, only)]
+        if only is not None:
+            self._unknown_names(only, slots)
+        if not self.config.jira.jsm_queues:
+            self.notes.append(JSM_OFF_NOTE)
+        elif self.observed.jsm_queues is None:
+            self.error(
+                "unread", "jsm_queues is on, but the JSM queue views were not read from Jira"
+            )
+        clashing = self._slug_clashes()
+        for slot in slots:
+            if slot.desired is None:
+                self.plan_delete(slot)
+            elif id(slot.desired) in clashing:
+                continue
+            elif slot.conflict is not None:
+                self.conflict(slot.desired, slot.conflict)
+            else:
+                self.plan_queue(slot.desired, slot)
+            for name in slot.unmanaged_previous:
+                self.notes.append(
+                    f'{slot.name}: the component "{name}" named in previously: is not managed '
+                    "by accessq and is left alone."
+                )
+        if part.unmanaged and only is None:
+            names = ", ".join(c.name for c in part.unmanaged)
+            self.notes.append(f"Components not managed by accessq are left alone: {names}.")
+        if only is not None:
+            self.notes.append(
+                "Planned only the queues selected with --queue: "
+                + ", ".join(sorted(only, key=str.casefold))
+                + "."
+            )
+        parts = parts_of(self.config, self.observed, slots)
+        return Plan(
+            target=self.observed.target,
+            fingerprint=combine(parts),
+            changes=sorted(self.changes, key=Change.sort_key),
+            summary=self.summary(),
+            errors=sorted(self.errors, key=PlanError.sort_key),
+            notes=self.notes,
+            only=sorted(only, key=str.casefold) if only is not None else None,
+            fingerprint_parts=parts,
+        )
+
+    def summary(self) -> Summary:
+        queues: dict[str, set[Action]] = {}
+        for change in self.changes:
+            queues.setdefault(change.queue, set()).add(change.action)
+        order = sorted(queues, key=lambda n: (n.casefold(), n))
+        return Summary(
+            create=[q for q in order if "create_component" in queues[q]],
+            change=[
+                q
+                for q in order
+                if "create_component" not in queues[q] and q not in self.deleted_queues
+            ],
+            delete=[q for q in order if q in self.deleted_queues],
+            members_added=sum(c.action == "add_member" for c in self.changes),
+            members_removed=sum(c.action == "remove_member" for c in self.changes),
+        )
+
+    # -- findings -------------------------------------------------------------------------------
+
+    def error(
+        self,
+        kind: ErrorKind,
+        message: str,
+        queue: str | None = None,
+        location: Location | None = None,
+    ) -> None:
+        self.errors.append(PlanError(kind=kind, message=message, queue=queue, location=location))
+
+    def _unknown_names(self, only: set[str], slots: list[Slot]) -> None:
+        for name in sorted(only, key=str.casefold):
+            if not any(selected(s, {name}) for s in slots):
+                self.error(
+                    "unknown_queue",
+                    f"--queue {name}: no configured or managed queue has that name",
+                )
+
+    def _slug_clashes(self) -> set[int]:
+        """Queues after the first whose names give the same groups (`Delta 2`, `delta-2`)."""
+        first: dict[str, Queue] = {}
+        clashing: set[int] = set()
+        for queue in sorted(
+            self.config.queues, key=lambda q: (q.location or Location("", 0), q.name)
+        ):
+            owner = first.setdefault(slug(queue.name), queue)
+            if owner is not queue:
+                clashing.add(id(queue))
+                self.error(
+                    "name_clash",
+                    f'queues "{owner.name}" and "{queue.name}" map to the same Jira groups '
+                    f"({self.prefix}{slug(queue.name)}-...); rename one of them",
+                    queue.name,
+                    queue.location,
+                )
+        return clashing
+
+    def conflict(self, queue: Queue, component: ObservedComponent) -> None:
+        self.error(
+            "conflict",
+            f'{queue.name}: the component "{component.name}" exists in Jira but is not managed by '
+            "accessq, so this queue is left alone; to adopt the component, end its description in "
+            f'Jira with the line "{MARKER}"',
+            queue.name,
+            queue.location,
+        )
+
+    # -- one change -----------------------------------------------------------------------------
+
+    def add(
+        self,
+        action: Action,
+        key: str,
+        queue: str,
+        target: str,
+        *,
+        before: Any = None,
+        after: Any = None,
+        target_id: str | None = None,
+        role: Role | None = None,
+        person: PlanPerson | None = None,
+        depends_on: list[str] | None = None,
+        source: str | None = None,
+    ) -> Change:
+        change = Change(
+            id=f"{action}:{key}",
+            queue=queue,
+            action=action,
+            phase=PHASE_OF[action],
+            target=target,
+            target_id=target_id,
+            role=role,
+            person=person,
+            before=before,
+            after=after,
+            depends_on=sorted(depends_on or []),
+            source=source,
+        )
+        self.changes.append(change)
+        return change
+
+    # -- a configured queue ---------------------------------------------------------------------
+
+    def resolve(self, queue: Queue, role: Role, people: list[Contact] | list[Updater]) -> _Roster:
+        roster = _Roster(members={}, keep=set())
+        # Watchers omitted are the agents: same objects, reported once.
+        list_role = "agents" if isinstance(queue, RPQueue) and queue.watchers is None else role
+        for person in people:
+            account = self.observed.directory.get(lookup_key(person, self.config.jira))
+            first_report = id(person) not in self._reported
+            self._reported.add(id(person))
+            if account is None:
+                if first_report:
+                    self.error(
+                        "unresolved_person",
+                        f"no Jira account found for {_describe_person(person, self.config)} "
+                        f"({queue.name} {list_role})",
+                        queue.name,
+                        person.location,
+                    )
+                continue
+            if not account.active:
+                if first_report:
+                    self.error(
+                        "inactive_person",
+                        f"the Jira account of {_describe_person(person, self.config)} is "
+                        f"deactivated ({queue.name} {list_role})",
+                        queue.name,
+                        person.location,
+                    )
+                roster.keep.add(account.key)
+                continue
+            email = person.email if isinstance(person, Contact) and person.email else account.email
+            plan_person = PlanPerson(
+                account=account,
+                name=person.name,
+                email=email,
+                username=person.username if isinstance(person, Updater) else None,
+            )
+            roster.members.setdefault(account.key, _Member(plan_person, _short(person.location)))
+        return roster
+
+    def rosters(self, queue: Queue) -> dict[Role, _Roster]:
+        if isinstance(queue, RPQueue):
+            return {
+                "agents": self.resolve(queue, "agents", queue.agents),
+                "watchers": self.resolve(queue, "watchers", queue.effective_watchers),
+            }
+        return {"updaters": self.resolve(queue, "updaters", queue.updaters)}
+
+    def plan_queue(self, queue: Queue, slot: Slot) -> None:
+        source = _short(queue.location)
+        rosters = self.rosters(queue)
+        keywords = queue.keywords if isinstance(queue, AwardeeQueue) else []
+        description, keywords = _normalized(queue.description, keywords)
+
+        created: str | None = None
+        if slot.component is None:
+            created = self.add(
+                "create_component",
+                queue.name,
+                queue.name,
+                queue.name,
+                after={
+                    "name": queue.name,
+                    "description": description,
+                    "keywords": keywords,
+                    "assignee_type": DEFAULT_ASSIGNEE,
+                },
+                source=source,
+            ).id
+
+        granted = self.plan_groups(queue, slot, rosters, source)
+        component_update = self.plan_component(
+            queue, slot.component, (description, keywords), rosters, granted, created, source
+        )
+        if self.jsm:
+            renamed = (
+                component_update if slot.component and slot.component.name != queue.name else None
+            )
+            self.plan_jsm(queue, slot, created or renamed, source)
+
+    def plan_groups(
+        self, queue: Queue, slot: Slot, rosters: dict[Role, _Roster], source: str | None
+    ) -> dict[Role, tuple[str, list[str]]]:
+        """Group and membership changes; per role: the group and the ids that grant access."""
+        granted: dict[Role, tuple[str, list[str]]] = {}
+        wanted = {group_name(self.prefix, queue.name, role).casefold(): role for role in rosters}
+        by_name = {g.name.casefold(): g for g in slot.groups}
+        for folded, role in wanted.items():
+            existing = by_name.get(folded)
+            name = existing.name if existing else group_name(self.prefix, queue.name, role)
+            ids: list[str] = []
+            if existing is None:
+                ids.append(
+                    self.add(
+                        "create_group",
+                        name,
+                        queue.name,
+                        name,
+                        after={"name": name},
+                        role=role,
+                        source=source,
+                    ).id
+                )
+            roster = rosters[role]
+            current = {m.key: m for m in existing.members} if existing else {}
+            creates = list(ids)
+            for key in sorted(roster.members.keys() - current.keys()):
+                member = roster.members[key]
+                ids.append(
+                    self.add(
+                        "add_member",
+                        f"{name}:{key}",
+                        queue.name,
+                        name,
+                        after=key,
+                        role=role,
+                        person=member.person,
+                        depends_on=creates,
+                        source=member.source,
+                    ).id
+                )
+            # Removals wait for the adds of the same group: a role moving from one person to
+            # another is never left empty by a failed add.
+            adds = [i for i in ids if i not in creates]
+            for key in sorted(current.keys() - roster.members.keys() - roster.keep):
+                self.add(
+                    "remove_member",
+                    f"{name}:{key}",
+                    queue.name,
+                    name,
+                    before=key,
+                    role=role,
+                    person=_removed_person(current[key]),
+                    depends_on=adds,
+                    source=source,
+                )
+            granted[role] = (name, ids)
+        for group in slot.groups:
+            if group.name.casefold() in wanted:
+                continue
+            parsed = parse_group_name(self.prefix, group.name)
+            role = parsed[1] if parsed else None
+            # An old group of a renamed queue goes only once the new one holds its people.
+            depends = granted[role][1] if role in granted else []
+            self.delete_group(queue.name, group, role, depends, source)
+        return granted
+
+    def plan_component(
+        self,
+        queue: Queue,
+        component: ObservedComponent | None,
+        text: tuple[str, list[str]],
+        rosters: dict[Role, _Roster],
+        granted: dict[Role, tuple[str, list[str]]],
+        created: str | None,
+        source: str | None,
+    ) -> str | None:
+        """The component update (rename, text, default assignee); returns its id, if any."""
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        depends: list[str] = [created] if created else []
+        if component is not None:
+            if component.name != queue.name:
+                before["name"], after["name"] = component.name, queue.name
+            decoded = decode_description(component.description)
+            if (decoded.description, list(decoded.keywords)) != text:
+                before.update(description=decoded.description, keywords=list(decoded.keywords))
+                after.update(description=text[0], keywords=text[1])
+        have_lead = component.lead if component else None
+        have_type = component.assignee_type if component else DEFAULT_ASSIGNEE
+        wanted, lead = self.desired_lead(queue, rosters)
+        if wanted and lead is not None:
+            if lead.person.account.key != (have_lead.key if have_lead else None):
+                before.update(lead=lead_value(have_lead), assignee_type=have_type)
+                after.update(lead=lead_value(lead.person), assignee_type=LEAD_ASSIGNEE)
+                # Jira routes to a lead only if they can be assigned: after they join the group.
+                group, ids = granted.get("updaters", ("", []))
+                lead_add = f"add_member:{group}:{lead.person.account.key}"
+                if lead_add in ids:
+                    depends.append(lead_add)
+            elif have_type != LEAD_ASSIGNEE:
+                before["assignee_type"], after["assignee_type"] = have_type, LEAD_ASSIGNEE
+        elif not wanted and have_type != DEFAULT_ASSIGNEE:
+            # Without a default assignee the project default routes; a stale lead is harmless.
+            before["assignee_type"], after["assignee_type"] = have_type, DEFAULT_ASSIGNEE
+        if not after:
+            return None
+        target = component.name if component else queue.name
+        return self.add(
+            "update_component",
+            queue.name,
+            queue.name,
+            target,
+            before=before,
+            after=after,
+            target_id=component.id if component else None,
+            depends_on=depends,
+            source=source,
+        ).id
+
+    def desired_lead(
+        self, queue: Queue, rosters: dict[Role, _Roster]
+    ) -> tuple[bool, _Member | None]:
+        """(a default assignee is configured, their resolved member or None when unknown)."""
+        if not isinstance(queue, AwardeeQueue) or not queue.default_assignee:
+            return False, None
+        wanted = queue.default_assignee.casefold()
+        updater = next((u for u in queue.updaters if u.username.casefold() == wanted), None)
+        if updater is None:
+            self.error(
+                "default_assignee",
+                f"default_assignee {queue.default_assignee} is not one of the updaters of "
+                f"{queue.name}",
+                queue.name,
+                queue.location,
+            )
+            return True, None
+        # Unresolved or deactivated: already an error; the lead is then left as it is.
+        account = self.observed.directory.get(lookup_key(updater, self.config.jira))
+        return True, rosters["updaters"].members.get(account.key) if account else None
+
+    def plan_jsm(
+        self, queue: Queue, slot: Slot, component_change: str | None, source: str | None
+    ) -> None:
+        want = {"name": queue.name, "jql": jsm_queue_jql(queue.name)}
+        depends = [component_change] if component_change else []
+        current = next((v for v in slot.jsm if v.name.casefold() == queue.name.casefold()), None)
+        if current is None and slot.jsm:
+            current = slot.jsm[0]  # a view under a former name: renamed, not recreated
+        if current is None:
+            self.add(
+                "create_jsm_queue",
+                queue.name,
+                queue.name,
+                queue.name,
+                after=want,
+                depends_on=depends,
+                source=source,
+            )
+        elif (current.name, current.jql) != (want["name"], want["jql"]):
+            self.add(
+                "update_jsm_queue",
+                queue.name,
+                queue.name,
+                current.name,
+                before={"name": current.name, "jql": current.jql},
+                after=want,
+                target_id=current.id,
+                depends_on=depends,
+                source=source,
+            )
+        for view in slot.jsm:
+            if view is not current:
+                self.add(
+                    "delete_jsm_queue",
+                    view.id,
+                    queue.name,
+                    view.name,
+                    before={"name": view.name, "jql": view.jql},
+                    target_id=view.id,
+                    source=source,
+                )
+
+    # -- a managed queue no longer configured ---------------------------------------------------
+
+    def delete_group(
+        self,
+        queue: str,
+        group: ObservedGroup,
+        role: Role | None,
+        depends: list[str],
+        source: str | None,
+    ) -> None:
+        self.add(
+            "delete_group",
+            group.name,
+            queue,
+            group.name,
+            before={"name": group.name, "members": sorted(m.key for m in group.members)},
+            role=role,
+            depends_on=depends,
+            source=source,
+        )
+
+    def plan_delete(self, slot: Slot) -> None:
+        self.deleted_queues.add(slot.name)
+        views = [
+            self.add(
+                "delete_jsm_queue",
+                view.id,
+                slot.name,
+                view.name,
+                before={"name": view.name, "jql": view.jql},
+                target_id=view.id,
+            ).id
+            for view in slot.jsm
+        ]
+        for group in slot.groups:
+            parsed = parse_group_name(self.prefix, group.name)
+            self.delete_group(slot.name, group, parsed[1] if parsed else None, [], None)
+        component = slot.component
+        if component is not None:
+            text = decode_description(component.description)
+            self.add(
+                "delete_component",
+                slot.name,
+                slot.name,
+                component.name,
+                before={
+                    "name": component.name,
+                    "description": text.description,
+                    "keywords": list(text.keywords),
+                    "lead": lead_value(component.lead),
+                    "assignee_type": component.assignee_type,
+                },
+                target_id=component.id,
+                # The view's JQL names the component: it goes first.
+                depends_on=views,
+            )

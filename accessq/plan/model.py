@@ -1,0 +1,237 @@
+"""The plan: the exact list of Jira operations that makes the live site match the configuration.
+
+A plan is plain data (pydantic), so it can be saved (`plan --out`), reviewed, and applied later by
+`apply --plan`. Each `Change` is one atomic Jira operation; `Plan.changes` is already in the order
+apply runs them (DESIGN.md section 4: creates, adds, updates, removals, deletes).
+
+Shapes of `before` / `after` per action (all JSON values; `lead` is a `LeadValue` dict or null):
+
+| action | before | after |
+|---|---|---|
+| create_component | null | {name, description, keywords, assignee_type} |
+| update_component | the changed fields' old values | the changed fields' new values |
+| delete_component | {name, description, keywords, lead, assignee_type} | null |
+| create_group | null | {name} |
+| delete_group | {name, members: [account keys]} | null |
+| add_member | null | account key |
+| remove_member | account key | null |
+| create_jsm_queue | null | {name, jql} |
+| update_jsm_queue | {name, jql} | {name, jql} |
+| delete_jsm_queue | {name, jql} | null |
+
+`update_component` carries only the fields that change, among `name`, `description` and
+`keywords` (always together: the component description is
+`mapping.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is) and
+`assignee_type`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from accessq.config.diagnostics import Diagnostic
+from accessq.config.models import Location, Role
+from accessq.snapshot import Account, Target
+
+FORMAT_VERSION = 1
+
+Action = Literal[
+    "create_component",
+    "update_component",
+    "delete_component",
+    "create_group",
+    "delete_group",
+    "add_member",
+    "remove_member",
+    "create_jsm_queue",
+    "update_jsm_queue",
+    "delete_jsm_queue",
+]
+Phase = Literal["create", "add", "update", "remove", "delete"]
+
+# Nobody loses access while a role moves: everything that grants runs before anything that takes.
+PHASES: tuple[Phase, ...] = ("create", "add", "update", "remove", "delete")
+PHASE_OF: dict[Action, Phase] = {
+    "create_component": "create",
+    "create_group": "create",
+    "add_member": "add",
+    "update_component": "update",
+    # A view's JQL names its component, so a view is made once the component has its final
+    # name (a rename is an update); views grant no access, so nothing waits for them.
+    "create_jsm_queue": "update",
+    "update_jsm_queue": "update",
+    "remove_member": "remove",
+    "delete_jsm_queue": "delete",
+    "delete_group": "delete",
+    "delete_component": "delete",
+}
+# Within a phase and a queue: a component before the JSM view whose JQL names it; a JSM view
+# deleted before its component.
+ACTION_RANK: dict[Action, int] = {
+    "create_component": 0,
+    "create_group": 1,
+    "add_member": 0,
+    "update_component": 0,
+    "create_jsm_queue": 1,
+    "update_jsm_queue": 1,
+    "remove_member": 0,
+    "delete_jsm_queue": 0,
+    "delete_group": 1,
+    "delete_component": 2,
+}
+MEMBER_ACTIONS: frozenset[Action] = frozenset({"add_member", "remove_member"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanPerson(_Model):
+    """Who a membership change is about: the Jira account, and how the configuration names them."""
+
+    account: Account
+    name: str
+    email: str | None = None  # None when neither the configuration nor the directory shows one
+    username: str | None = None  # awardee updaters: the ACCESS username
+
+    def label(self) -> str:
+        """`Jane Doe <jdoe@x.edu>`, or `Jane Doe [accountId]` when the email is hidden."""
+        return f"{self.name} <{self.email}>" if self.email else f"{self.name} [{self.account.key}]"
+
+
+def lead_value(person: PlanPerson | Account | None) -> dict[str, Any] | None:
+    """The JSON form of a component lead in `before` / `after`: {key, name, email}."""
+    if person is None:
+        return None
+    if isinstance(person, PlanPerson):
+        return {"key": person.account.key, "name": person.name, "email": person.email}
+    return {"key": person.key, "name": person.display_name or person.key, "email": person.email}
+
+
+def lead_label(value: Any) -> str:
+    if not isinstance(value, dict):
+        return "(none)"
+    name, email, key = value.get("name") or value.get("key"), value.get("email"), value.get("key")
+    return f"{name} <{email}>" if email else f"{name} [{key}]"
+
+
+class Change(_Model):
+    """One atomic Jira operation."""
+
+    id: str  # stable: derived from the action and what it acts on, never from a counter
+    queue: str
+    action: Action
+    phase: Phase
+    # What is acted on, as a person reads it: a component, group or JSM queue view name.
+    target: str
+    # The Jira id of an existing component or JSM queue; None when this plan creates it (the
+    # creating change is then in `depends_on`) and for groups (Jira addresses those by name).
+    target_id: str | None = None
+    role: Role | None = None  # group and member changes
+    person: PlanPerson | None = None  # member changes
+    before: Any = None
+    after: Any = None
+    depends_on: list[str] = Field(default_factory=list)
+    source: str | None = None  # `file:line` in the configuration, when the change comes from one
+
+    def sort_key(self) -> tuple[int, str, str, int, str, str, str]:
+        # People by how they read (name), then by account key so equal names stay ordered.
+        label = self.person.label().casefold() if self.person else ""
+        key = self.person.account.key if self.person else ""
+        return (
+            PHASES.index(self.phase),
+            self.queue.casefold(),
+            self.queue,
+            ACTION_RANK[self.action],
+            self.target.casefold(),
+            label,
+            key,
+        )
+
+
+ErrorKind = Literal[
+    "unresolved_person",
+    "inactive_person",
+    "conflict",
+    "default_assignee",
+    "name_clash",
+    "unknown_queue",
+    "unread",
+]
+
+
+class PlanError(_Model):
+    """Something that stops this plan from being applied; one line, with where it comes from."""
+
+    kind: ErrorKind
+    message: str
+    queue: str | None = None
+    location: Location | None = None
+
+    def to_diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.message, self.location)
+
+    def __str__(self) -> str:
+        return str(self.to_diagnostic())
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return self.to_diagnostic().sort_key()
+
+
+class Summary(_Model):
+    """Counts for the closing line and the pull-request table, and the queue names behind them."""
+
+    create: list[str] = Field(default_factory=list)
+    change: list[str] = Field(default_factory=list)
+    delete: list[str] = Field(default_factory=list)
+    members_added: int = 0
+    members_removed: int = 0
+
+    @property
+    def membership_changes(self) -> int:
+        return self.members_added + self.members_removed
+
+    def closing_line(self) -> str:
+        """`Plan: 2 queues to create, 3 to change, 1 to delete; 14 membership changes.`"""
+        queues = "queue" if len(self.create) == 1 else "queues"
+        members = "membership change" if self.membership_changes == 1 else "membership changes"
+        return (
+            f"Plan: {len(self.create)} {queues} to create, {len(self.change)} to change, "
+            f"{len(self.delete)} to delete; {self.membership_changes} {members}."
+        )
+
+
+class Plan(_Model):
+    format_version: Literal[1] = FORMAT_VERSION
+    target: Target
+    # Fingerprint of the observed managed state and the configuration this plan was made from;
+    # `apply --plan` recomputes it and refuses a stale plan (see `fingerprint.describe_drift`).
+    fingerprint: str
+    changes: list[Change] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    errors: list[PlanError] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    only: list[str] | None = None  # the queues `--queue` restricted this plan to
+    fingerprint_parts: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    def change(self, change_id: str) -> Change | None:
+        return next((c for c in self.changes if c.id == change_id), None)
+
+    def queues(self) -> list[str]:
+        """Queue names with changes, in the order the renderers show them."""
+        return sorted({c.queue for c in self.changes}, key=lambda n: (n.casefold(), n))
+
+    def queue_kind(self, queue: str) -> Literal["create", "change", "delete"]:
+        if queue in self.summary.create:
+            return "create"
+        return "delete" if queue in self.summary.delete else "change"

@@ -1,0 +1,112 @@
+"""The plan for a terminal (rich): `+` create, `~` change, `-` delete, one queue at a time."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from accessq.plan.describe import QueueBlock, blocks
+from accessq.plan.model import Plan
+from accessq.plan.safety import Violation
+
+EMPTY = "No changes. Jira matches the configuration."
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+_STYLE = {"+": "green", "~": "yellow", "-": "red"}
+
+
+def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR", "") != "" or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _line(symbol: str, text: str, source: str | None, *, bold: bool = False) -> Text:
+    line = Text()
+    line.append(f"{symbol} ", style=_STYLE[symbol] + (" bold" if bold else ""))
+    line.append(text, style="bold" if bold else "")
+    if source:
+        line.append(f"  ({source})", style="dim")
+    return line
+
+
+def _indent(text: Text, by: int) -> RenderableType:
+    # Padding keeps a wrapped line's continuation under its first character.
+    return Padding(text, (0, 0, 0, by), expand=False) if by else text
+
+
+def _block(block: QueueBlock) -> list[RenderableType]:
+    out = [_line(block.symbol, block.title, block.source, bold=True)]
+    for line in block.lines:
+        source = line.source if line.source != block.source else None
+        out.append(_indent(_line(line.symbol, line.text, source), 4))
+        out.extend(_indent(Text(detail), 8) for detail in line.details)
+    out.append(Text())
+    return out
+
+
+def _section(title: str, style: str, items: list[Text]) -> list[RenderableType]:
+    if not items:
+        return []
+    return [Text(title, style=style), *(_indent(item, 2) for item in items), Text()]
+
+
+def render_text(
+    plan: Plan,
+    *,
+    color: bool,
+    width: int = 100,
+    violations: Sequence[Violation] = (),
+) -> str:
+    """The plan as terminal text; `violations` (from `safety`) are listed before the summary."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        _environ={},  # the caller decides colour and width, not the environment
+    )
+    header = Text("Target: ", style="bold")
+    header.append(plan.target.describe())
+    out: list[RenderableType] = [header, Text()]
+    for block in blocks(plan):
+        out += _block(block)
+    errors = [Text(str(error), style="red") for error in plan.errors]
+    out += _section(f"Errors ({len(plan.errors)}):", "bold red", errors)
+    blocked = [
+        Text(v.message + f" (overridden by {v.flag})", style="yellow")
+        if v.overridden
+        else Text(v.message, style="red")
+        for v in violations
+    ]
+    out += _section("Blocked by safety rules:", "bold red", blocked)
+    out += _section("Notes:", "bold", [Text(note, style="dim") for note in plan.notes])
+    out.append(Text(closing_line(plan), style="bold"))
+    console.print(Group(*out))  # one print: rich's per-call cost dominates on big plans
+    # rich pads wrapped lines to the full width; trailing blanks only get in the way of diffs.
+    return _TRAILING.sub(r"\1", buffer.getvalue())
+
+
+def closing_line(plan: Plan) -> str:
+    if plan.is_empty and not plan.has_errors:
+        return EMPTY
+    line = plan.summary.closing_line() if not plan.is_empty else "Plan: no changes."
+    if plan.has_errors:
+        count = len(plan.errors)
+        errors = "1 error" if count == 1 else f"{count} errors"
+        line += f" {errors} must be fixed before this plan can be applied."
+    return line

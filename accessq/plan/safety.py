@@ -1,0 +1,172 @@
+"""Safety rules (DESIGN.md section 4): what a plan may not do without an explicit flag.
+
+Evaluated on a plan, at plan time and again at apply time; a violation blocks with exit code 3.
+Membership rules compare, per queue and role, who holds the role before the plan and after it (so a
+rename that moves everyone into a new group removes nobody). A queue that the plan deletes is
+governed by the delete rule alone. Each rule is monotone: removing more never passes a rule that
+removing less failed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from accessq.config.models import Config, Queue, RPQueue
+from accessq.plan.model import Plan
+from accessq.plan.simulate import simulate
+from accessq.snapshot import Observed, ObservedGroup
+
+Rule = Literal["delete", "max_removal_fraction", "min_agents", "runner"]
+Flag = Literal["--force", "--allow-delete"]
+_RULE_ORDER: tuple[Rule, ...] = ("delete", "max_removal_fraction", "min_agents", "runner")
+FRACTION_MIN_GROUP = 4  # smaller groups change by whole people: a fraction says little there
+
+
+class Violation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: Rule
+    queue: str
+    message: str  # one line, names the counts, the setting and the flag
+    setting: str | None = None  # e.g. max_removal_fraction
+    value: float | int | None = None  # the setting's value for this queue
+    flag: Flag  # the command-line flag that overrides this rule
+    overridden: bool = False  # the flag was given: reported, not blocking
+
+
+def _fold(name: str) -> str:
+    return name.casefold()
+
+
+def _limits(queue: Queue, config: Config) -> tuple[float, int]:
+    override = queue.safety
+    fraction = config.safety.max_removal_fraction
+    minimum = config.safety.min_agents
+    if override is not None and override.max_removal_fraction is not None:
+        fraction = override.max_removal_fraction
+    if override is not None and override.min_agents is not None:
+        minimum = override.min_agents
+    return fraction, minimum
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count != 1 else f"1 {word.rstrip('s')}"
+
+
+def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
+    """Every rule the plan breaks, whether or not a flag overrides it."""
+    desired = {_fold(q.name): q for q in config.queues}
+    after = simulate(observed, plan)
+    violations: list[Violation] = []
+
+    deleted: dict[str, list[str]] = {}
+    roles: dict[tuple[str, str], set[str]] = {}  # (queue, role) -> groups the plan touches
+    for change in plan.changes:
+        if _fold(change.queue) not in desired:
+            deleted.setdefault(change.queue, []).append(change.action)
+        elif change.role is not None:
+            roles.setdefault((change.queue, change.role), set()).add(change.target)
+
+    for queue, actions in deleted.items():
+        what = ["the component"] if "delete_component" in actions else []
+        for action, noun in (("delete_group", "groups"), ("delete_jsm_queue", "JSM queue views")):
+            if action in actions:
+                what.append(_plural(actions.count(action), noun))
+        violations.append(
+            Violation(
+                rule="delete",
+                queue=queue,
+                message=f"{queue}: the plan deletes this queue ({', '.join(what)}); "
+                "re-run with --allow-delete to allow it",
+                flag="--allow-delete",
+            )
+        )
+
+    runner = observed.runner
+    groups_before, groups_after = _by_name(observed), _by_name(after)
+    for (queue_name, role), groups in roles.items():
+        queue = desired[_fold(queue_name)]
+        fraction, minimum = _limits(queue, config)
+        before_keys = _members(groups_before, groups)
+        after_keys = _members(groups_after, groups)
+        removed = before_keys - after_keys
+        total = len(before_keys)
+        if total >= FRACTION_MIN_GROUP and removed and len(removed) / total > fraction:
+            percent = round(100 * len(removed) / total)
+            violations.append(
+                Violation(
+                    rule="max_removal_fraction",
+                    queue=queue_name,
+                    message=f"{queue_name}: removing {len(removed)} of {total} {role} ({percent}%) "
+                    f"exceeds max_removal_fraction {fraction:g}; re-run with --force to override",
+                    setting="max_removal_fraction",
+                    value=fraction,
+                    flag="--force",
+                )
+            )
+        primary = "agents" if isinstance(queue, RPQueue) else "updaters"
+        if role == primary and len(after_keys) < minimum:
+            violations.append(
+                Violation(
+                    rule="min_agents",
+                    queue=queue_name,
+                    message=f"{queue_name}: would be left with {_plural(len(after_keys), role)}, "
+                    f"fewer than min_agents {minimum}; re-run with --force to override",
+                    setting="min_agents",
+                    value=minimum,
+                    flag="--force",
+                )
+            )
+        if runner is not None and runner.key in removed:
+            violations.append(
+                Violation(
+                    rule="runner",
+                    queue=queue_name,
+                    message=f"{queue_name}: removes {runner.label()}, the account accessq runs as, "
+                    f"from the {role}; re-run with --force to override",
+                    flag="--force",
+                )
+            )
+    return sorted(
+        violations, key=lambda v: (_fold(v.queue), v.queue, _RULE_ORDER.index(v.rule), v.message)
+    )
+
+
+def _members(groups: dict[str, ObservedGroup], names: set[str]) -> frozenset[str]:
+    keys: set[str] = set()
+    for name in names:
+        group = groups.get(name.casefold())
+        if group is not None:
+            keys |= group.keys()
+    return frozenset(keys)
+
+
+def _by_name(observed: Observed) -> dict[str, ObservedGroup]:
+    return {g.name.casefold(): g for g in observed.groups}
+
+
+def check(
+    plan: Plan,
+    config: Config,
+    observed: Observed,
+    *,
+    force: bool = False,
+    allow_delete: bool = False,
+) -> list[Violation]:
+    """The violations that still block the plan with these flags (empty: the plan may run)."""
+    return [v for v in evaluate(plan, config, observed) if not _overridden(v, force, allow_delete)]
+
+
+def _overridden(violation: Violation, force: bool, allow_delete: bool) -> bool:
+    return force if violation.flag == "--force" else allow_delete
+
+
+def with_overrides(
+    violations: list[Violation], *, force: bool = False, allow_delete: bool = False
+) -> list[Violation]:
+    """All violations, each marked `overridden` when its flag was given (for reporting)."""
+    return [
+        v.model_copy(update={"overridden": _overridden(v, force, allow_delete)}) for v in violations
+    ]

@@ -1,0 +1,72 @@
+"""Golden files: each renderer on one plan with every kind of change, an error and a conflict.
+
+Rewrite them after an intended change with `ACCESSQ_UPDATE_GOLDEN=1 pytest tests/plan`, then read
+the diff: it is exactly what reviewers will see change.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from accessq.plan import diff, evaluate, render_json, render_markdown, render_text
+from accessq.plan.model import Action, Plan
+from tests.plan.builders import everything
+
+GOLDEN = Path(__file__).parent / "golden"
+ALL_ACTIONS: set[Action] = {
+    "create_component",
+    "update_component",
+    "delete_component",
+    "create_group",
+    "delete_group",
+    "add_member",
+    "remove_member",
+    "create_jsm_queue",
+    "update_jsm_queue",
+    "delete_jsm_queue",
+}
+
+
+def _plan() -> tuple[Plan, list]:
+    config, observed = everything()
+    plan = diff(config, observed)
+    return plan, evaluate(plan, config, observed)
+
+
+def test_the_golden_plan_exercises_every_change_kind() -> None:
+    plan, _ = _plan()
+    assert {c.action for c in plan.changes} == ALL_ACTIONS
+    updated = set()
+    for change in plan.changes:
+        if change.action == "update_component":
+            updated |= set(change.after)
+    assert updated == {"name", "description", "keywords", "lead", "assignee_type"}
+    assert {c.role for c in plan.changes if c.action == "add_member"} == {
+        "agents",
+        "watchers",
+        "updaters",
+    }
+    assert {c.role for c in plan.changes if c.action == "remove_member"} == {"agents", "watchers"}
+    assert {e.kind for e in plan.errors} == {"conflict", "unresolved_person", "inactive_person"}
+
+
+RENDERERS: dict[str, Callable[[Plan, list], str]] = {
+    "plan.txt": lambda plan, violations: render_text(plan, color=False, violations=violations),
+    "plan.md": lambda plan, violations: render_markdown(plan, violations=violations),
+    "plan.json": lambda plan, violations: render_json(plan),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RENDERERS))
+def test_renderer_matches_golden_file(name: str) -> None:
+    plan, violations = _plan()
+    rendered = RENDERERS[name](plan, violations)
+    path = GOLDEN / name
+    if os.environ.get("ACCESSQ_UPDATE_GOLDEN") == "1":
+        path.write_text(rendered)
+    assert path.exists(), f"missing {path}; run with ACCESSQ_UPDATE_GOLDEN=1 to create it"
+    assert rendered == path.read_text()
