@@ -1,0 +1,230 @@
+"""Groups and their members: create, delete, list (deprecated and paged), add and remove users.
+
+Group names are case-insensitive, as Jira's are. Cloud names people by accountId and rejects the
+old `name`/`username` identifiers the way Cloud does; Data Center names them by username.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from accessq.sandbox import render
+from accessq.sandbox.context import RequestContext, string_field
+from accessq.sandbox.errors import (
+    CLOUD_USER_NOT_FOUND,
+    GDPR_USERNAME_PARAM,
+    GROUP_EXISTS,
+    NO_GROUP_ADMIN,
+    bad_request,
+    not_found,
+)
+from accessq.sandbox.routing import API, Reply, route
+from accessq.sandbox.store import Conflict, Group, User
+
+MEMBER_PAGE_MAX = 50
+BULK_PAGE_MAX = 50
+PICKER_DEFAULT = 20
+PICKER_LIMIT = 1000  # the sandbox's jira.ajax.autocomplete.limit
+_WRITE = {"write": True, "denied": NO_GROUP_ADMIN}
+_EXPAND_USERS = re.compile(r"^users\[(\d+):(\d+)\]$")
+
+
+def _find_group(ctx: RequestContext) -> Group:
+    name = ctx.arg("groupname")
+    group_id = ctx.arg("groupId") if ctx.cloud else None
+    if name is not None and group_id is not None:
+        raise bad_request("You cannot specify both the groupname and the groupId parameters.")
+    if not name and not group_id:
+        raise bad_request("You must specify a group name (groupname) or a group ID (groupId).")
+    group = ctx.store.group_by_id(group_id) if group_id else ctx.store.group_by_name(name or "")
+    if group is None:
+        raise not_found("Specified group does not exist.")
+    return group
+
+
+def _first_page(ctx: RequestContext, group: Group) -> dict[str, object]:
+    members, total = ctx.store.members_page(
+        group, include_inactive=True, start=0, limit=render.GROUP_PAGE_SIZE
+    )
+    return render.group_json(ctx, group, members, total, 0)
+
+
+@route(f"{API}/group", "POST", **_WRITE)
+def create_group(ctx: RequestContext, version: str) -> Reply:
+    name = string_field(ctx.json_body(), "name")
+    if not name or not name.strip():
+        raise bad_request("You must specify a valid group name.")
+    try:
+        group = ctx.store.create_group(name.strip())
+    except Conflict:
+        raise bad_request(GROUP_EXISTS) from None
+    return Reply(render.group_json(ctx, group, [], 0, 0), 201)
+
+
+@route(f"{API}/group", "DELETE", **_WRITE)
+def delete_group(ctx: RequestContext, version: str) -> Reply:
+    group = _find_group(ctx)
+    swap = ctx.arg("swapGroup")
+    if swap is not None and ctx.store.group_by_name(swap) is None:
+        raise not_found(f"The group '{swap}' to transfer restrictions to does not exist.")
+    ctx.store.delete_group(group)
+    return Reply(None, 200)
+
+
+@route(f"{API}/group")
+def get_group(ctx: RequestContext, version: str) -> Reply:
+    """The deprecated listing `group_members` of the jira library pages through, 50 at a time."""
+    group = _find_group(ctx)
+    expand = ctx.arg("expand") or ""
+    start, count = 0, render.GROUP_PAGE_SIZE
+    match = _EXPAND_USERS.match(expand)
+    if match:
+        start, end = int(match.group(1)), int(match.group(2))
+        count = max(0, min(end - start + 1, render.GROUP_PAGE_SIZE))
+    members, total = ctx.store.members_page(group, include_inactive=True, start=start, limit=count)
+    if expand != "users" and not match:
+        members = []  # not expanded: the count only
+    return Reply(render.group_json(ctx, group, members, total, start))
+
+
+@route(f"{API}/group/member")
+def group_members(ctx: RequestContext, version: str) -> Reply:
+    group = _find_group(ctx)
+    start = ctx.int_arg("startAt", 0)
+    limit = min(ctx.int_arg("maxResults", MEMBER_PAGE_MAX, minimum=1), MEMBER_PAGE_MAX)
+    members, total = ctx.store.members_page(
+        group,
+        include_inactive=ctx.bool_arg("includeInactiveUsers", False),
+        start=start,
+        limit=limit,
+    )
+    values = [render.user_json(ctx, u, details=True) for u in members]
+    return Reply(render.platform_page(ctx, values, start, limit, total))
+
+
+def _member_to_add(ctx: RequestContext) -> User:
+    body = ctx.json_body()
+    if ctx.cloud:
+        account_id = string_field(body, "accountId")
+        if account_id is None:
+            if body.get("name") is not None:
+                # What Cloud answers the jira library's add_user_to_group, which sends a name.
+                raise not_found(CLOUD_USER_NOT_FOUND)
+            raise bad_request("You must specify the accountId of the user to add.")
+        user = ctx.store.user_by_account_id(account_id)
+        if user is None:
+            raise not_found(CLOUD_USER_NOT_FOUND)
+        return user
+    name = string_field(body, "name")
+    if not name:
+        raise bad_request("You must specify the name of the user to add.")
+    user = ctx.store.user_by_username(name)
+    if user is None:
+        raise not_found(f"The user named '{name}' does not exist")
+    return user
+
+
+def _member_to_remove(ctx: RequestContext) -> User:
+    if ctx.cloud:
+        if ctx.arg("username") is not None:
+            raise bad_request(GDPR_USERNAME_PARAM)
+        account_id = ctx.arg("accountId")
+        if not account_id:
+            raise bad_request("You must specify the accountId of the user to remove.")
+        user = ctx.store.user_by_account_id(account_id)
+        if user is None:
+            raise not_found(CLOUD_USER_NOT_FOUND)
+        return user
+    username = ctx.arg("username")
+    if not username:
+        raise bad_request("You must specify the username of the user to remove.")
+    user = ctx.store.user_by_username(username)
+    if user is None:
+        raise not_found(f"The user named '{username}' does not exist")
+    return user
+
+
+@route(f"{API}/group/user", "POST", **_WRITE)
+def add_user(ctx: RequestContext, version: str) -> Reply:
+    group = _find_group(ctx)
+    user = _member_to_add(ctx)
+    if not ctx.store.add_member(group, user):
+        raise bad_request(f"Cannot add user. User is already a member of '{group.name}'")
+    return Reply(_first_page(ctx, group), 201)
+
+
+@route(f"{API}/group/user", "DELETE", **_WRITE)
+def remove_user(ctx: RequestContext, version: str) -> Reply:
+    group = _find_group(ctx)
+    user = _member_to_remove(ctx)
+    if not ctx.store.remove_member(group, user):
+        raise bad_request(f"Cannot remove user. User is not a member of '{group.name}'")
+    return Reply(None, 200)
+
+
+@route(f"{API}/group/bulk", flavors=("cloud",))
+def bulk_groups(ctx: RequestContext, version: str) -> Reply:
+    start = ctx.int_arg("startAt", 0)
+    limit = min(ctx.int_arg("maxResults", BULK_PAGE_MAX, minimum=1), BULK_PAGE_MAX)
+    groups, total = ctx.store.groups_page(ctx.args("groupName"), ctx.args("groupId"), start, limit)
+    values = [render.group_details(ctx, g) for g in groups]
+    return Reply(render.platform_page(ctx, values, start, limit, total))
+
+
+@route(f"{API}/groups/picker")
+def groups_picker(ctx: RequestContext, version: str) -> Reply:
+    query = ctx.arg("query") or ""
+    limit = min(ctx.int_arg("maxResults", PICKER_DEFAULT), PICKER_LIMIT)
+    # Cloud matches case-sensitively unless asked; Data Center always ignores case.
+    fold = not ctx.cloud or ctx.bool_arg("caseInsensitive", False)
+    excluded = {e.lower() for e in ctx.args("exclude")}
+    excluded_ids = set(ctx.args("excludeId"))
+    needle = query.lower() if fold else query
+    matches = [
+        g
+        for g in ctx.store.all_groups()
+        if g.name.lower() not in excluded
+        and g.group_id not in excluded_ids
+        and needle in (g.name.lower() if fold else g.name)
+    ]
+    matches.sort(key=lambda g: g.name.lower())
+    shown = matches[:limit]
+    return Reply(
+        {
+            "header": f"Showing {len(shown)} of {len(matches)} matching groups",
+            "total": len(matches),
+            "groups": [_found_group(ctx, g, query, fold) for g in shown],
+        }
+    )
+
+
+def _found_group(ctx: RequestContext, group: Group, query: str, fold: bool) -> dict[str, object]:
+    name = group.name
+    at = (name.lower().find(query.lower()) if fold else name.find(query)) if query else -1
+    if at >= 0:
+        marked = (
+            html.escape(name[:at])
+            + "<b>"
+            + html.escape(name[at : at + len(query)])
+            + "</b>"
+            + html.escape(name[at + len(query) :])
+        )
+    else:
+        marked = html.escape(name)
+    out: dict[str, object] = {"name": name, "html": marked, "labels": []}
+    if ctx.cloud:
+        out["groupId"] = group.group_id
+    return out
+
+
+ROUTES = [
+    create_group,
+    delete_group,
+    get_group,
+    group_members,
+    add_user,
+    remove_user,
+    bulk_groups,
+    groups_picker,
+]

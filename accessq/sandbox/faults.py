@@ -1,0 +1,215 @@
+"""Injected faults: latency, a request budget per window (429), 5xx bursts, dropped connections.
+
+One `FaultInjector` per server decides, for each request under `/rest`, what happens to it. Its
+configuration can be replaced at run time (the control endpoint). With `seed` set, the random
+choices (jitter, fractions) are reproducible.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+
+ERROR_STATUSES = (500, 502, 503, 504)
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Every fault knob; the defaults inject nothing."""
+
+    latency_ms: int = 0  # added to every request
+    jitter_ms: int = 0  # plus a uniform random 0..jitter_ms
+    rate_limit: int = 0  # requests allowed per window; 0 = unlimited
+    rate_window_s: float = 1.0
+    rate_retry_after_s: int | None = None  # Retry-After of a 429; default: until the window ends
+    error_status: int = 503  # 500, 502, 503 or 504
+    error_next: int = 0  # the next N matching requests fail with error_status
+    error_rate: float = 0.0  # ... or this fraction of them
+    error_retry_after_s: int | None = None  # Retry-After sent with injected 503s
+    drop_next: int = 0  # the next N matching requests get their connection closed, no answer
+    drop_rate: float = 0.0  # ... or this fraction of them
+    methods: tuple[str, ...] = ()  # errors and drops only for these methods (empty: all)
+    paths: tuple[str, ...] = ()  # ... and paths matching these fnmatch patterns (empty: all)
+    seed: int | None = None  # seeds the random choices, for reproducible runs
+
+    @classmethod
+    def build(cls, base: FaultConfig | None = None, **changes: Any) -> FaultConfig:
+        """A validated config: base (or the defaults) with the given fields changed."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown fault setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        clean: dict[str, Any] = {}
+        for name, value in changes.items():
+            clean[name] = _check(name, value)
+        return replace(base or cls(), **clean)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["methods"] = list(self.methods)
+        out["paths"] = list(self.paths)
+        return out
+
+
+def _check(name: str, value: Any) -> Any:
+    if name in ("methods", "paths"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{name} must be a list of strings")
+        return tuple(v.upper() for v in value) if name == "methods" else tuple(value)
+    if name in ("rate_retry_after_s", "error_retry_after_s", "seed"):
+        if value is None:
+            return None
+        return _int(name, value)
+    if name in ("error_rate", "drop_rate"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a fraction between 0 and 1")
+        return float(value)
+    if name == "rate_window_s":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError("rate_window_s must be a positive number of seconds")
+        return float(value)
+    if name == "error_status":
+        if value not in ERROR_STATUSES:
+            raise ValueError(f"error_status must be one of {', '.join(map(str, ERROR_STATUSES))}")
+        return int(value)
+    return _int(name, value)
+
+
+def _int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0")
+    return value
+
+
+@dataclass
+class Verdict:
+    """What to do with one request: wait, then drop it, answer for it, or let it through."""
+
+    delay_s: float = 0.0
+    drop: bool = False
+    status: int | None = None  # an injected answer (429 or 5xx)
+    reason: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FaultInjector:
+    """Thread-safe fault decisions against a replaceable FaultConfig."""
+
+    def __init__(
+        self, config: FaultConfig | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._config = config or FaultConfig()
+        self._rng = random.Random(self._config.seed)
+        self._error_left = self._config.error_next
+        self._drop_left = self._config.drop_next
+        self._window_start = 0.0
+        self._window_count = 0
+
+    @property
+    def config(self) -> FaultConfig:
+        with self._lock:
+            return replace(self._config, error_next=self._error_left, drop_next=self._drop_left)
+
+    def update(self, changes: Mapping[str, Any]) -> FaultConfig:
+        """Change some settings (validated); counters and the RNG restart from what is given."""
+        with self._lock:
+            current = replace(self._config, error_next=self._error_left, drop_next=self._drop_left)
+            config = FaultConfig.build(current, **changes)
+            self._install(config)
+        return self.config
+
+    def clear(self) -> FaultConfig:
+        with self._lock:
+            self._install(FaultConfig())
+        return self.config
+
+    def _install(self, config: FaultConfig) -> None:
+        self._config = config
+        self._error_left = config.error_next
+        self._drop_left = config.drop_next
+        self._rng = random.Random(config.seed)
+        self._window_start, self._window_count = 0.0, 0
+
+    def decide(self, method: str, path: str) -> Verdict:
+        with self._lock:
+            config = self._config
+            verdict = Verdict()
+            if config.latency_ms or config.jitter_ms:
+                jitter = self._rng.uniform(0, config.jitter_ms) if config.jitter_ms else 0.0
+                verdict.delay_s = (config.latency_ms + jitter) / 1000
+            matches = self._matches(config, method, path)
+            if matches and self._take(config.drop_rate, "_drop_left"):
+                verdict.drop, verdict.reason = True, "dropped"
+                return verdict
+            if config.rate_limit:
+                self._rate_limit(config, verdict)
+                if verdict.status is not None:
+                    return verdict
+            if matches and self._take(config.error_rate, "_error_left"):
+                verdict.status, verdict.reason = (
+                    config.error_status,
+                    f"injected {config.error_status}",
+                )
+                if config.error_status == 503 and config.error_retry_after_s is not None:
+                    verdict.headers["Retry-After"] = str(config.error_retry_after_s)
+            return verdict
+
+    @staticmethod
+    def _matches(config: FaultConfig, method: str, path: str) -> bool:
+        if config.methods and method.upper() not in config.methods:
+            return False
+        return not config.paths or any(fnmatch.fnmatchcase(path, p) for p in config.paths)
+
+    def _take(self, rate: float, counter: str) -> bool:
+        left = getattr(self, counter)
+        if left > 0:
+            setattr(self, counter, left - 1)
+            return True
+        return rate > 0 and self._rng.random() < rate
+
+    def _rate_limit(self, config: FaultConfig, verdict: Verdict) -> None:
+        """A fixed window of rate_window_s seconds allowing rate_limit requests."""
+        now = self._clock()
+        if now - self._window_start >= config.rate_window_s:
+            self._window_start, self._window_count = now, 0
+        reset_at = self._window_start + config.rate_window_s
+        headers = {
+            "X-RateLimit-Limit": str(config.rate_limit),
+            "X-RateLimit-Reset": datetime.fromtimestamp(reset_at, UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S.%f"
+            )[:-3]
+            + "Z",
+        }
+        if self._window_count >= config.rate_limit:
+            retry_after = config.rate_retry_after_s
+            if retry_after is None:
+                retry_after = max(1, math.ceil(reset_at - now))
+            headers.update(
+                {
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-NearLimit": "true",
+                    "Retry-After": str(retry_after),
+                    "RateLimit-Reason": "jira-burst-based",
+                }
+            )
+            verdict.status, verdict.reason = 429, "rate limited"
+        else:
+            self._window_count += 1
+            remaining = config.rate_limit - self._window_count
+            headers["X-RateLimit-Remaining"] = str(remaining)
+            if remaining < config.rate_limit * 0.2:
+                headers["X-RateLimit-NearLimit"] = "true"
+        verdict.headers.update(headers)

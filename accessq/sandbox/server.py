@@ -1,0 +1,266 @@
+"""Running the sandbox: in the foreground (`serve`), from a background thread, and resetting it."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from accessq.sandbox.app import SandboxApp
+from accessq.sandbox.client import SandboxControl
+from accessq.sandbox.context import FLAVORS
+from accessq.sandbox.faults import FaultConfig, FaultInjector
+from accessq.sandbox.seed import load_seed
+from accessq.sandbox.stats import RequestStats
+from accessq.sandbox.store import Store
+
+SeedSource = Path | str | Mapping[str, Any] | None
+
+
+class _Handler(WSGIRequestHandler):
+    timeout = 120  # idle keep-alive connections close after this
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.untrack(self.connection)  # type: ignore[attr-defined]
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # quiet, and faster: the control endpoint's log has every request
+
+
+class _Server(ThreadedWSGIServer):
+    """Werkzeug's threaded server, which can close its open connections when stopped."""
+
+    def __init__(self, host: str, port: int, app: SandboxApp) -> None:
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(host, port, app, handler=_Handler)
+
+    def track(self, conn: socket.socket) -> None:
+        with self._open_lock:
+            self._open.add(conn)
+
+    def untrack(self, conn: socket.socket) -> None:
+        with self._open_lock:
+            self._open.discard(conn)
+
+    def close_connections(self, wait_s: float = 2.0) -> None:
+        with self._open_lock:
+            conns = list(self._open)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            with self._open_lock:
+                if not self._open:
+                    return
+            time.sleep(0.005)
+
+
+def _check_flavor(flavor: str) -> None:
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown flavour {flavor!r}: use cloud or dc")
+
+
+def _check_host(host: str) -> None:
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(
+            f"refusing to listen on {host!r}: the sandbox serves loopback only (127.0.0.1, ::1)"
+        )
+
+
+def open_store(db: Path, flavor: str, seed: SeedSource) -> tuple[Store, bool]:
+    """The store at db, seeded (with seed, or the demo seed) if it is new. (store, was_new)."""
+    _check_flavor(flavor)
+    parsed = None if db.exists() else load_seed(seed)  # a bad seed fails before a file appears
+    db.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(db)
+    try:
+        if store.is_seeded():
+            return store, False
+        return store, store.seed_if_new(parsed or load_seed(seed), flavor)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _make_server(
+    host: str, port: int, store: Store, flavor: str, faults: FaultConfig, db_label: str
+) -> _Server:
+    _check_host(host)
+    app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label)
+    try:
+        return _Server(host, port, app)
+    except OSError as exc:
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _url(server: _Server) -> str:
+    host, port = server.server_address[:2]
+    host = str(host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    db: Path,
+    flavor: str,
+    seed: Path | None,
+    latency_ms: int,
+    rate_limit: int,
+) -> None:
+    """Serve in the foreground until Ctrl-C; print the URL and the sign-in accounts to stderr."""
+    _check_host(host)
+    faults = FaultConfig.build(latency_ms=latency_ms, rate_limit=rate_limit)
+    store, was_new = open_store(db, flavor, seed)
+    try:
+        server = _make_server(host, port, store, flavor, faults, str(db))
+        url = _url(server)
+        accounts = ", ".join(
+            f"{login} / {token} ({role})" for login, token, role in store.accounts()
+        )
+        kind = "Jira Cloud" if flavor == "cloud" else "Jira Data Center"
+        lines = [
+            f"accessq sandbox ({kind}) on {url}  state: {db}",
+            f"  sign in: {accounts}",
+            f"  faults and request counts: {url}/_sandbox/faults, {url}/_sandbox/stats",
+        ]
+        if not was_new and seed is not None:
+            lines.append(
+                f"  note: {db} already exists, so --seed was not used (sandbox reset re-seeds)"
+            )
+        lines.append("  Ctrl-C stops it")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            server.close_connections()
+    finally:
+        store.close()
+
+
+def reset(*, db: Path, flavor: str, seed: Path | None) -> None:
+    """Wipe the state at db and seed it again (the demo seed when seed is None)."""
+    _check_flavor(flavor)
+    parsed = load_seed(seed)  # a bad seed fails before anything is wiped
+    db.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(db)
+    try:
+        store.wipe_and_seed(parsed, flavor)
+    finally:
+        store.close()
+
+
+class RunningSandbox:
+    """A sandbox served from a daemon thread; a context manager that stops it on exit."""
+
+    def __init__(
+        self, server: _Server, store: Store, flavor: str, db: Path, temp_dir: Path | None
+    ) -> None:
+        self._server = server
+        self._store = store
+        self._temp_dir = temp_dir
+        self.flavor = flavor
+        self.db = db
+        self.url = _url(server)
+        self.control = SandboxControl(self.url)
+        accounts = store.accounts()
+        admin = next(((login, token) for login, token, role in accounts if role == "admin"), None)
+        self.auth: tuple[str, str] | None = admin  # an admin account's (login, token)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"accessq-sandbox-{self.url}",
+            daemon=True,
+        )
+        self._thread.start()
+        self._stopped = False
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._server.close_connections()
+        self._thread.join(timeout=5)
+        self._store.close()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"RunningSandbox(url={self.url!r}, flavor={self.flavor!r}, db={str(self.db)!r})"
+
+
+def start_background(
+    *,
+    db: Path | None = None,
+    flavor: str = "cloud",
+    seed: Path | Mapping[str, Any] | None = None,
+    latency_ms: int = 0,
+    rate_limit: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: Mapping[str, Any] | None = None,
+) -> RunningSandbox:
+    """Serve a sandbox from a daemon thread on a free loopback port (port=0) and return it.
+
+    db None: a temporary file, removed on stop. A new db is seeded with seed (or the demo seed);
+    an existing one is reused as it is. `faults` are further FaultConfig settings.
+    """
+    _check_host(host)
+    config = FaultConfig.build(latency_ms=latency_ms, rate_limit=rate_limit, **dict(faults or {}))
+    temp_dir = Path(tempfile.mkdtemp(prefix="accessq-sandbox-")) if db is None else None
+    path = db if db is not None else temp_dir / "sandbox.sqlite"  # type: ignore[operator]
+    try:
+        store, _ = open_store(path, flavor, seed)
+    except BaseException:
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        raise
+    try:
+        server = _make_server(host, port, store, flavor, config, str(path))
+    except BaseException:
+        store.close()
+        raise
+    return RunningSandbox(server, store, flavor, path, temp_dir)

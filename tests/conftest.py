@@ -1,0 +1,78 @@
+"""Fixtures shared by every test package: fresh sandboxes (Cloud, Data Center, or made to order)
+and the location of the shared Jira OpenAPI descriptions.
+
+Each sandbox is a real HTTP server on a free loopback port with its state in tmp_path, seeded with
+the demo seed (`accessq/sandbox/demo_seed.yaml`); sign in with `admin`/`admin` or the read-only
+`viewer`/`viewer`. Start-up takes a few milliseconds, so every test gets its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from accessq.sandbox import RunningSandbox
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_OPENAPI = REPO_ROOT.parent / "shared" / "jira-openapi"
+
+MakeSandbox = Callable[..., "RunningSandbox"]
+
+
+@pytest.fixture
+def sandbox_cloud(tmp_path: Path) -> Iterator[RunningSandbox]:
+    """A fresh Jira Cloud flavoured sandbox with the demo seed."""
+    from accessq.sandbox import start_background
+
+    with start_background(db=tmp_path / "sandbox-cloud.sqlite", flavor="cloud") as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def sandbox_dc(tmp_path: Path) -> Iterator[RunningSandbox]:
+    """A fresh Jira Data Center flavoured sandbox with the demo seed."""
+    from accessq.sandbox import start_background
+
+    with start_background(db=tmp_path / "sandbox-dc.sqlite", flavor="dc") as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
+    """Factory: `make_sandbox(flavor="cloud", seed=None, *, db=None, **faults)`.
+
+    seed: a Path or dict in the seed format (None: the demo seed). db: reuse a state file (e.g. to
+    restart on the same state); default a new file in tmp_path. faults: FaultConfig settings such
+    as latency_ms=50, rate_limit=10, error_next=2, drop_rate=0.5, seed=1. Stopped at teardown.
+    """
+    from accessq.sandbox import start_background
+
+    started: list[RunningSandbox] = []
+    counter = itertools.count(1)
+
+    def make(
+        flavor: str = "cloud",
+        seed: Path | Mapping[str, Any] | None = None,
+        *,
+        db: Path | None = None,
+        **faults: Any,
+    ) -> RunningSandbox:
+        path = db if db is not None else tmp_path / f"sandbox-{next(counter)}-{flavor}.sqlite"
+        sandbox = start_background(db=path, flavor=flavor, seed=seed, faults=faults)
+        started.append(sandbox)
+        return sandbox
+
+    yield make
+    for sandbox in started:
+        sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_openapi() -> Path | None:
+    """`../shared/jira-openapi` next to the repository, or None when it is absent (skip then)."""
+    return SHARED_OPENAPI if SHARED_OPENAPI.is_dir() else None
