@@ -1,0 +1,196 @@
+"""Which Jira to talk to and as whom: flags > ACCESSQ_* environment > the config's `jira:` section.
+
+Secrets come from the environment only (never from files or flags, which end up in shell
+history and CI logs) and are held in `Secret`, so no repr, log line or traceback shows them.
+With no URL anywhere, accessq runs the sandbox in-process (DESIGN section 5).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from accessq.config.models import JiraSettings
+from accessq.jira.errors import ConfigurationError, GatewayError, redact_url
+from accessq.jira.gateway import Gateway, is_loopback
+from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.secret import Secret
+
+ENV_URL = "ACCESSQ_JIRA_URL"
+ENV_USER = "ACCESSQ_JIRA_USER"
+ENV_TOKEN = "ACCESSQ_JIRA_TOKEN"
+ENV_PAT = "ACCESSQ_JIRA_PAT"
+ENV_PROJECT = "ACCESSQ_JIRA_PROJECT"
+ENV_RATE_LIMIT = "ACCESSQ_JIRA_RATE_LIMIT"
+DEFAULT_SANDBOX_DB = Path(".accessq/sandbox.sqlite")
+SANDBOX_LOGIN = ("admin", "admin")  # the sandbox's default admin account (demo seed)
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """A resolved connection. `url` None means: the in-process sandbox."""
+
+    url: str | None
+    project: str
+    user: str | None = None
+    token: Secret | None = field(default=None, repr=False)
+    pat: Secret | None = field(default=None, repr=False)
+    url_source: str = "sandbox"  # where the URL came from, for messages
+    rate_limit: float = RetryPolicy.rate_limit
+    sandbox_db: Path = DEFAULT_SANDBOX_DB
+
+    @property
+    def sandbox(self) -> bool:
+        return self.url is None
+
+    @classmethod
+    def resolve(
+        cls,
+        jira: JiraSettings | None = None,
+        *,
+        url: str | None = None,
+        project: str | None = None,
+        env: Mapping[str, str] | None = None,
+        sandbox_db: Path = DEFAULT_SANDBOX_DB,
+    ) -> ConnectionSettings:
+        """Flags (`url`, `project`) > environment > `jira:` section. Raises `ConfigurationError`."""
+        env = os.environ if env is None else env
+        jira = jira or JiraSettings()
+        chosen_url, source = _first(
+            (url, "--jira-url"), (env.get(ENV_URL), ENV_URL), (jira.url, "jira.url in the config")
+        )
+        chosen_project, _ = _first(
+            (project, "--project"),
+            (env.get(ENV_PROJECT), ENV_PROJECT),
+            (jira.project, "jira.project"),
+        )
+        settings = cls(
+            url=check_url(chosen_url, source) if chosen_url else None,
+            project=chosen_project or "ATS",
+            user=env.get(ENV_USER) or None,
+            token=Secret(env[ENV_TOKEN]) if env.get(ENV_TOKEN) else None,
+            pat=Secret(env[ENV_PAT]) if env.get(ENV_PAT) else None,
+            url_source=source if chosen_url else "sandbox",
+            rate_limit=_rate_limit(env.get(ENV_RATE_LIMIT)),
+            sandbox_db=sandbox_db,
+        )
+        if settings.url is not None:
+            settings.credentials()  # fail now, with one line, rather than at the first request
+        return settings
+
+    def credentials(self) -> tuple[tuple[str, Secret] | None, Secret | None]:
+        """(basic_auth, pat): exactly one is set for a real Jira."""
+        if self.pat and (self.user or self.token):
+            raise ConfigurationError(
+                f"both {ENV_PAT} and {ENV_USER}/{ENV_TOKEN} are set: keep {ENV_PAT} for "
+                f"Data Center or {ENV_USER} + {ENV_TOKEN} for Cloud"
+            )
+        if self.pat:
+            return None, self.pat
+        if self.user and self.token:
+            return (self.user, self.token), None
+        if self.user or self.token:
+            missing = ENV_TOKEN if self.user else ENV_USER
+            raise ConfigurationError(
+                f"{missing} is not set (Cloud needs {ENV_USER} and {ENV_TOKEN})"
+            )
+        raise ConfigurationError(
+            f"no credentials for {self.url} (from {self.url_source}): set {ENV_USER} and "
+            f"{ENV_TOKEN} (Jira Cloud) or {ENV_PAT} (Data Center)"
+        )
+
+
+def check_url(url: str, source: str) -> str:
+    """The URL if it is usable: https anywhere, plain http only to a loopback address."""
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises on a bad port
+    except ValueError:
+        raise ConfigurationError(f"{source}: {raw!r} is not a valid URL") from None
+    if parts.username or parts.password:
+        raise ConfigurationError(
+            f"{source}: put credentials in {ENV_USER}/{ENV_TOKEN} or {ENV_PAT}, not in the URL"
+        )
+    shown = redact_url(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"{source}: {shown} is not an http(s) URL of a Jira site")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"{source}: plain http:// is only allowed to loopback; use https://{parts.netloc}"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"{source}: {shown} must not carry a query or fragment")
+    return raw.rstrip("/")
+
+
+@contextmanager
+def open_gateway(
+    settings: ConnectionSettings,
+    *,
+    policy: RetryPolicy | None = None,
+    pacer: Pacer | None = None,
+) -> Iterator[Gateway]:
+    """A connected `Gateway`; with no URL, a sandbox started in-process for the duration."""
+    policy = policy or RetryPolicy(rate_limit=settings.rate_limit)
+    if settings.url is not None:
+        basic_auth, pat = settings.credentials()
+        gateway = Gateway.connect(
+            settings.url,
+            project=settings.project,
+            basic_auth=basic_auth,
+            pat=pat,
+            policy=policy,
+            pacer=pacer,
+        )
+        with gateway:
+            yield gateway
+        return
+
+    from accessq.sandbox import start_background  # imported lazily: only this path needs it
+
+    try:
+        running = start_background(db=settings.sandbox_db, flavor="cloud")
+    except (OSError, ValueError) as exc:  # e.g. an unwritable .accessq/ or a damaged state file
+        raise GatewayError(
+            f"cannot start the local sandbox ({settings.sandbox_db}): {exc}"
+        ) from None
+    try:
+        login, token = running.auth or SANDBOX_LOGIN
+        gateway = Gateway.connect(
+            running.url,
+            project=settings.project,
+            basic_auth=(login, Secret(token)),
+            sandbox=True,
+            policy=policy,
+            pacer=pacer,
+        )
+        with gateway:
+            yield gateway
+    finally:
+        running.stop()
+
+
+def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:
+    for value, source in candidates:
+        if value is not None and value.strip():
+            return value.strip(), source
+    return None, ""
+
+
+def _rate_limit(raw: str | None) -> float:
+    if raw is None or not raw.strip():
+        return RetryPolicy.rate_limit
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{ENV_RATE_LIMIT}={raw!r} is not a number of requests per second"
+        ) from None
+    if value < 0:
+        raise ConfigurationError(f"{ENV_RATE_LIMIT} must be 0 (no limit) or more")
+    return value

@@ -1,0 +1,598 @@
+"""The gateway: every read and write accessq makes against Jira, over the `jira` library.
+
+The library provides the client (auth, headers, URL layout) and the calls it gets right for both
+flavours (`myself`, project components). Where it is wrong for a flavour we call the documented
+endpoint through the same session (`/work/shared/jira-openapi`):
+
+- group membership: the library posts `{"name": ...}` to `/rest/api/latest/...`; Cloud needs
+  `accountId`, so both flavours use `/rest/api/2/group/user` with the right field;
+- group members: the library reads the deprecated `group?expand=users`; we page `group/member`;
+- user search: Cloud searches by `query`, Data Center by `username` (inactive users included);
+- JSM: the library does not page service desks or queues, and Cloud's public API cannot write
+  queues (we use the internal `/rest/servicedesk/1/...`, Data Center its public API);
+- serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once.
+
+Every request goes through `PolicySession` (rate limit, retries, request count, one-line errors).
+Writes are never retried blindly: after a transient failure the gateway re-reads to see whether the
+write happened, and only retries when it did not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from jira import JIRA
+from requests import Response
+
+from accessq.jira.errors import (
+    ConnectError,
+    GatewayError,
+    NotFound,
+    RetriesExhausted,
+    TransientError,
+    redact_url,
+)
+from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.secret import Secret
+from accessq.jira.session import PolicySession
+from accessq.snapshot import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
+
+T = TypeVar("T")
+
+API = "/rest/api/2"
+JSM_API = "/rest/servicedeskapi"
+JSM_INTERNAL = "/rest/servicedesk/1"
+MEMBER_PAGE = 50  # group/member allows at most 50 per page
+JSM_PAGE = 50
+USER_SEARCH_LIMIT = 50
+PICKER_LIMIT = 1000  # sites cap it (jira.ajax.autocomplete.limit); a capped answer is refined
+# Characters that can follow the prefix in a managed group name (slugs are [a-z0-9-]).
+_REFINE = "abcdefghijklmnopqrstuvwxyz0123456789-"
+# Columns of a JSM queue accessq creates (Cloud's internal API requires some).
+JSM_COLUMNS = ("issuetype", "issuekey", "summary", "reporter", "assignee", "status", "created")
+
+_UNSET: Any = object()
+
+
+class Gateway:
+    """A connected Jira: call `Gateway.connect(...)`, or `accessq.jira.connection.open_gateway`."""
+
+    def __init__(self, client: JIRA, session: PolicySession, target: Target) -> None:
+        self._client = client
+        self._session = session
+        self.target = target
+        self._base = client.server_url.rstrip("/")
+        self._service_desk: str | None = None
+
+    # -- connection ----------------------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        *,
+        project: str,
+        basic_auth: tuple[str, Secret] | None = None,
+        pat: Secret | None = None,
+        sandbox: bool = False,
+        policy: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        timeout: float | tuple[float, float] = (10.0, 60.0),
+        pool_size: int = 16,
+    ) -> Gateway:
+        """Sign in and read serverInfo (which decides the flavour). Raises `GatewayError`."""
+        if basic_auth is not None:
+            client = JIRA(
+                url,
+                basic_auth=(basic_auth[0], basic_auth[1].reveal()),
+                get_server_info=False,  # read below, through our policy, exactly once
+                max_retries=0,
+                timeout=timeout,
+            )
+            hint = "check ACCESSQ_JIRA_USER and ACCESSQ_JIRA_TOKEN (an API token, not a password)"
+        elif pat is not None:
+            client = JIRA(
+                url, token_auth=pat.reveal(), get_server_info=False, max_retries=0, timeout=timeout
+            )
+            hint = "check ACCESSQ_JIRA_PAT (a personal access token)"
+        else:
+            raise GatewayError(
+                "no Jira credentials: set ACCESSQ_JIRA_USER and ACCESSQ_JIRA_TOKEN (Cloud) "
+                "or ACCESSQ_JIRA_PAT (Data Center)"
+            )
+        pacer = pacer or Pacer(policy or RetryPolicy())
+        session = PolicySession.replacing(
+            client._session, pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
+        )
+        if is_loopback(urlsplit(url).hostname or ""):
+            session.trust_env = False  # never send loopback traffic through an HTTP(S)_PROXY
+        client._session.close()
+        client._session = session
+        not_jira = f"{redact_url(url)} does not look like a Jira site (check --jira-url)"
+        try:
+            try:
+                answer = session.get(f"{client.server_url}{API}/serverInfo")
+            except NotFound:
+                raise ConnectError(f"{not_jira}: it has no {API}/serverInfo") from None
+            info = _expect_object(_json(answer, "serverInfo"), not_jira)
+            # What the library's get_server_info=True would have recorded.
+            client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
+            client.deploymentType = info.get("deploymentType")
+        except BaseException:
+            client.close()
+            raise
+        flavor: Flavor = "cloud" if info.get("deploymentType") == "Cloud" else "dc"
+        target = Target(
+            url=redact_url(url).rstrip("/"), flavor=flavor, project=project, sandbox=sandbox
+        )
+        return cls(client, session, target)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Gateway({self.target.describe()})"
+
+    @property
+    def flavor(self) -> Flavor:
+        return self.target.flavor
+
+    @property
+    def project(self) -> str:
+        return self.target.project
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests made through this gateway, retries included."""
+        return self._session.request_count
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._session.pacer
+
+    @property
+    def client(self) -> JIRA:
+        """The underlying `jira.JIRA` client (its session is ours)."""
+        return self._client
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self._base}{path}"
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return _json(self._session.get(self._url(path), params=dict(params or {})), path)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        response = self._session.request(
+            method, self._url(path), params=dict(params or {}), json=body
+        )
+        return _json(response, path) if response.content else None
+
+    def _platform_pages(
+        self, path: str, params: Mapping[str, Any], page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        """Values of a platform page bean (`startAt`, `maxResults`, `isLast`, `total`)."""
+        start = 0
+        while True:
+            page = self._get(path, {**params, "startAt": start, "maxResults": page_size})
+            values = page.get("values") or []
+            yield from values
+            start += len(values)
+            total = page.get("total")
+            if not values or page.get("isLast") is True:
+                return
+            if page.get("isLast") is None and (total is None or start >= total):
+                return
+
+    def _jsm_pages(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Values of a JSM page (`start`, `limit`, `size`, `isLastPage`)."""
+        start = 0
+        while True:
+            page = self._get(path, {**(params or {}), "start": start, "limit": JSM_PAGE})
+            values = page.get("values") or []
+            yield from values
+            start += len(values)
+            if not values or page.get("isLastPage", True):
+                return
+
+    def _write(self, do: Callable[[], T], happened: Callable[[], T | None]) -> T:
+        """Run a write; after a transient failure, re-read (`happened`) before any retry.
+
+        `happened` returns the write's result when it took effect, None when it did not.
+        """
+        retry_number = 0
+        while True:
+            try:
+                return do()
+            except TransientError as exc:
+                retry_number += 1
+                headers = {"Retry-After": exc.retry_after} if exc.retry_after else None
+                # After the re-read proves it did not happen, a retry is as safe as a read's.
+                delay = self.pacer.retry_delay(
+                    retry_number, status=exc.status, headers=headers, idempotent=True
+                )
+                if delay is None:
+                    raise RetriesExhausted(
+                        f"{exc}; gave up after {retry_number - 1} retries", status=exc.status
+                    ) from None
+                self.pacer.sleep(delay)
+                result = happened()
+                if result is not None:
+                    return result
+
+    def _account(self, raw: Mapping[str, Any]) -> Account:
+        return account_from_json(raw, self.flavor)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def myself(self) -> Account:
+        return self._account(self._client.myself())
+
+    def project_info(self) -> dict[str, str]:
+        """Key, id and name of the configured project (the reader does not need it)."""
+        try:
+            project = self._client.project(self.project)
+        except NotFound:
+            raise self._missing_project() from None
+        return {"key": project.key, "id": str(project.id), "name": project.name}
+
+    def _missing_project(self) -> NotFound:
+        return NotFound(
+            f"project {self.project} not found at {self.target.url} "
+            "(or this account cannot browse it): check jira.project",
+            status=404,
+        )
+
+    def components(self) -> list[ObservedComponent]:
+        """Every component of the project, managed or not (one request, unpaged endpoint)."""
+        try:
+            found = self._client.project_components(self.project)
+        except NotFound:
+            raise self._missing_project() from None
+        return [self._component(c.raw) for c in found]
+
+    def component(self, component_id: str) -> ObservedComponent | None:
+        try:
+            return self._component(self._get(f"{API}/component/{component_id}"))
+        except NotFound:
+            return None
+
+    def _component(self, raw: Mapping[str, Any]) -> ObservedComponent:
+        lead = raw.get("lead")
+        return ObservedComponent(
+            id=str(raw["id"]),
+            name=raw.get("name", ""),
+            description=raw.get("description") or "",
+            lead=self._account(lead) if isinstance(lead, Mapping) and lead else None,
+            assignee_type=raw.get("assigneeType") or "PROJECT_DEFAULT",
+        )
+
+    def find_groups(self, prefix: str) -> list[str]:
+        """Names of every group starting with `prefix` (case-insensitive), via `groups/picker`.
+
+        The picker matches substrings and sites cap its answer; when it reports more matches
+        than it returned, the query is refined one character at a time until nothing is cut off.
+        """
+        folded = prefix.casefold()
+        names: set[str] = set()
+        queries = [prefix]
+        while queries:
+            query = queries.pop()
+            found = self._get(
+                f"{API}/groups/picker",
+                {"query": query, "maxResults": PICKER_LIMIT, "caseInsensitive": "true"},
+            )
+            groups = [g["name"] for g in found.get("groups") or []]
+            names.update(g for g in groups if g.casefold().startswith(folded))
+            total = found.get("total")
+            if isinstance(total, int) and total > len(groups) and len(query) < 255:
+                queries.extend(query + c for c in _REFINE)
+        return sorted(names, key=str.casefold)
+
+    def group_exists(self, name: str) -> bool:
+        try:
+            self._get(f"{API}/group/member", {"groupname": name, "maxResults": 1})
+        except NotFound:
+            return False
+        return True
+
+    def group_members(self, name: str) -> tuple[Account, ...]:
+        """Every member, inactive ones included, sorted by key; pages of 50."""
+        pages = self._platform_pages(
+            f"{API}/group/member",
+            {"groupname": name, "includeInactiveUsers": "true"},
+            MEMBER_PAGE,
+        )
+        members = {a.key: a for a in map(self._account, pages)}
+        return tuple(members[k] for k in sorted(members))
+
+    def search_users(self, text: str) -> list[Account]:
+        """Users matching `text` (an email): the documented search of each flavour."""
+        if self.flavor == "cloud":
+            params = {"query": text, "maxResults": USER_SEARCH_LIMIT}
+        else:
+            params = {"username": text, "maxResults": USER_SEARCH_LIMIT, "includeInactive": "true"}
+        found = self._get(f"{API}/user/search", params)
+        return [self._account(u) for u in found or []]
+
+    def user(self, key: str) -> Account | None:
+        """The account with this accountId (Cloud) or username (Data Center), or None."""
+        param = "accountId" if self.flavor == "cloud" else "username"
+        try:
+            return self._account(self._get(f"{API}/user", {param: key}))
+        except NotFound:
+            return None
+
+    def service_desk_id(self) -> str:
+        if self._service_desk is None:
+            wanted = self.project.casefold()
+            for desk in self._jsm_pages(f"{JSM_API}/servicedesk"):
+                if str(desk.get("projectKey", "")).casefold() == wanted:
+                    self._service_desk = str(desk["id"])
+                    break
+            else:
+                raise NotFound(
+                    f"project {self.project} is not a Jira Service Management service desk "
+                    f"at {self.target.url}: set jira.jsm_queues to false",
+                    status=404,
+                )
+        return self._service_desk
+
+    def jsm_queues(self) -> list[ObservedJsmQueue]:
+        desk = self.service_desk_id()
+        return [
+            ObservedJsmQueue(id=str(q["id"]), name=q.get("name", ""), jql=q.get("jql", ""))
+            for q in self._jsm_pages(f"{JSM_API}/servicedesk/{desk}/queue")
+        ]
+
+    # -- writes: components --------------------------------------------------------------------
+
+    def _lead_field(self, lead: str | None) -> dict[str, str]:
+        # The library only knows leadUserName, which Cloud no longer accepts.
+        field = "leadAccountId" if self.flavor == "cloud" else "leadUserName"
+        return {field: lead or ""}
+
+    def create_component(
+        self,
+        name: str,
+        *,
+        description: str = "",
+        lead: str | None = None,
+        assignee_type: str = "PROJECT_DEFAULT",
+    ) -> ObservedComponent:
+        """Create a component; `lead` is an accountId (Cloud) or username (Data Center)."""
+        body: dict[str, Any] = {
+            "name": name,
+            "project": self.project,
+            "description": description,
+            "assigneeType": assignee_type,
+        }
+        if lead:
+            body.update(self._lead_field(lead))
+
+        def happened() -> ObservedComponent | None:
+            folded = name.casefold()
+            return next((c for c in self.components() if c.name.casefold() == folded), None)
+
+        return self._write(
+            lambda: self._component(self._send("POST", f"{API}/component", body=body)), happened
+        )
+
+    def update_component(
+        self,
+        component_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        lead: str | None = _UNSET,
+        assignee_type: str | None = None,
+    ) -> ObservedComponent:
+        """Change the given fields; `lead=None` removes the lead."""
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = name
+        if description is not None:
+            body["description"] = description
+        if lead is not _UNSET:
+            body.update(self._lead_field(lead))
+        if assignee_type is not None:
+            body["assigneeType"] = assignee_type
+
+        def happened() -> ObservedComponent | None:
+            now = self.component(component_id)
+            if now is None:
+                return None
+            lead_key = now.lead.key if now.lead else None
+            same = (
+                (name is None or now.name == name)
+                and (description is None or now.description == description)
+                and (lead is _UNSET or lead_key == (lead or None))
+                and (assignee_type is None or now.assignee_type == assignee_type)
+            )
+            return now if same else None
+
+        return self._write(
+            lambda: self._component(
+                self._send("PUT", f"{API}/component/{component_id}", body=body)
+            ),
+            happened,
+        )
+
+    def delete_component(self, component_id: str) -> None:
+        def do() -> bool:
+            self._send("DELETE", f"{API}/component/{component_id}")
+            return True
+
+        self._write(do, lambda: True if self.component(component_id) is None else None)
+
+    # -- writes: groups ------------------------------------------------------------------------
+
+    def create_group(self, name: str) -> None:
+        def do() -> bool:
+            self._send("POST", f"{API}/group", body={"name": name})
+            return True
+
+        self._write(do, lambda: True if self.group_exists(name) else None)
+
+    def delete_group(self, name: str) -> None:
+        def do() -> bool:
+            self._send("DELETE", f"{API}/group", params={"groupname": name})
+            return True
+
+        self._write(do, lambda: None if self.group_exists(name) else True)
+
+    def add_member(self, group: str, key: str) -> None:
+        """Add the account `key` (accountId on Cloud, username on Data Center) to `group`."""
+        field = "accountId" if self.flavor == "cloud" else "name"
+
+        def do() -> bool:
+            self._send("POST", f"{API}/group/user", params={"groupname": group}, body={field: key})
+            return True
+
+        self._write(do, lambda: True if self._is_member(group, key) else None)
+
+    def remove_member(self, group: str, key: str) -> None:
+        param = "accountId" if self.flavor == "cloud" else "username"
+
+        def do() -> bool:
+            self._send("DELETE", f"{API}/group/user", params={"groupname": group, param: key})
+            return True
+
+        self._write(do, lambda: None if self._is_member(group, key) else True)
+
+    def _is_member(self, group: str, key: str) -> bool:
+        return any(m.key == key for m in self.group_members(group))
+
+    # -- writes: JSM queue views ---------------------------------------------------------------
+
+    def _find_jsm_queue(
+        self, *, queue_id: str | None = None, name: str | None = None
+    ) -> ObservedJsmQueue | None:
+        for queue in self.jsm_queues():
+            if queue.id == queue_id or (name is not None and queue.name == name):
+                return queue
+        return None
+
+    def create_jsm_queue(self, name: str, jql: str) -> ObservedJsmQueue:
+        if self.flavor == "cloud":
+            path = f"{JSM_INTERNAL}/servicedesk/{self.project}/queues"
+            body: dict[str, Any] = {
+                "name": name,
+                "jql": jql,
+                "columns": list(JSM_COLUMNS),
+                "canBeHidden": False,
+                "favourite": False,
+            }
+        else:
+            path = f"{JSM_API}/servicedesk/{self.service_desk_id()}/queue"
+            body = {"name": name, "jql": jql, "fields": list(JSM_COLUMNS)}
+
+        def do() -> ObservedJsmQueue:
+            raw = self._send("POST", path, body=body) or {}
+            if "id" not in raw:  # some versions answer without the queue: read it back
+                found = self._find_jsm_queue(name=name)
+                if found is None:
+                    raise GatewayError(f"created JSM queue {name!r} but cannot find it")
+                return found
+            return ObservedJsmQueue(
+                id=str(raw["id"]), name=raw.get("name", name), jql=raw.get("jql", jql)
+            )
+
+        return self._write(do, lambda: self._find_jsm_queue(name=name))
+
+    def update_jsm_queue(self, queue_id: str, *, name: str, jql: str) -> ObservedJsmQueue:
+        if self.flavor == "cloud":
+            method, path = "PUT", f"{JSM_INTERNAL}/servicedesk/{self.project}/queues/{queue_id}"
+            body: dict[str, Any] = {"name": name, "jql": jql, "columns": list(JSM_COLUMNS)}
+        else:
+            method = "POST"
+            path = f"{JSM_API}/servicedesk/{self.service_desk_id()}/queue/{queue_id}"
+            body = {"name": name, "jql": jql, "fields": list(JSM_COLUMNS)}
+        updated = ObservedJsmQueue(id=queue_id, name=name, jql=jql)
+
+        def do() -> ObservedJsmQueue:
+            self._send(method, path, body=body)
+            return updated
+
+        def happened() -> ObservedJsmQueue | None:
+            now = self._find_jsm_queue(queue_id=queue_id)
+            return updated if now == updated else None
+
+        return self._write(do, happened)
+
+    def delete_jsm_queue(self, queue_id: str) -> None:
+        def do() -> bool:
+            if self.flavor == "cloud":
+                path = f"{JSM_INTERNAL}/servicedesk/{self.project}/queues"
+                self._send("PUT", path, body={"deleted": [_int_or_str(queue_id)]})
+            else:
+                path = f"{JSM_API}/servicedesk/{self.service_desk_id()}/queue/{queue_id}"
+                self._send("DELETE", path)
+            return True
+
+        self._write(do, lambda: True if self._find_jsm_queue(queue_id=queue_id) is None else None)
+
+
+def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
+    """An `Account` from a Jira user bean (Cloud: accountId; Data Center: name)."""
+    key = raw.get("accountId") if flavor == "cloud" else (raw.get("name") or raw.get("key"))
+    if not key:
+        raise GatewayError(
+            f"Jira returned a user without {'accountId' if flavor == 'cloud' else 'name'}"
+        )
+    return Account(
+        key=str(key),
+        display_name=raw.get("displayName") or "",
+        email=raw.get("emailAddress") or None,  # absent or "" when the profile hides it
+        active=bool(raw.get("active", True)),
+    )
+
+
+def _json(response: Response, what: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type")
+        raise GatewayError(
+            f"{redact_url(response.url)} answered {kind} where Jira answers JSON ({what}): "
+            "is the URL a Jira site?"
+        ) from None
+
+
+def _expect_object(value: Any, message: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise GatewayError(message)
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _int_or_str(value: str) -> int | str:
+    return int(value) if value.isdigit() else value

@@ -1,0 +1,115 @@
+"""The observed snapshot: everything the plan needs from Jira, read in one pass.
+
+Requests grow with queues and pages, never with people: components come in one request, managed
+groups are found with `groups/picker`, each group's members in pages of 50, and people already seen
+in those groups need no lookup at all. Independent reads run on a bounded thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from accessq.config.models import Config, Queue
+from accessq.jira.errors import NotFound
+from accessq.jira.gateway import Gateway
+from accessq.jira.identity import resolve_directory
+from accessq.jira.mapping import parse_group_name, slug
+from accessq.snapshot import Account, Observed, ObservedGroup
+
+Progress = Callable[[int, int], None]  # (groups read, groups to read)
+
+
+def read_observed(
+    gateway: Gateway,
+    config: Config,
+    *,
+    concurrency: int = 8,
+    only: set[str] | None = None,
+    progress: Progress | None = None,
+) -> Observed:
+    """Read the live state the configuration is planned against (read-only calls only).
+
+    `only`: names of the queues to look at (current or `previously` names, any case); their
+    groups and people are read, every component still is (one request). Orphan groups, of
+    queues no longer configured, are read only when `only` is None.
+    """
+    jira = config.jira
+    queues = _selected(config.queues, only)
+    slugs = None if only is None else _slugs(queues, only)
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="accessq-read")
+    try:
+        runner_f = pool.submit(gateway.myself)
+        components_f = pool.submit(gateway.components)
+        jsm_f = pool.submit(gateway.jsm_queues) if jira.jsm_queues else None
+        names = [
+            name
+            for name in gateway.find_groups(jira.group_prefix)
+            if (parsed := parse_group_name(jira.group_prefix, name))
+            and (slugs is None or parsed[0] in slugs)
+        ]
+        member_fs = {name: pool.submit(_members, gateway, name) for name in names}
+        groups = _collect_groups(member_fs, progress)
+        components = components_f.result()
+        runner = runner_f.result()
+        jsm = tuple(jsm_f.result()) if jsm_f is not None else None
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+    seen: list[Account] = [runner]
+    seen += [m for g in groups for m in g.members]
+    seen += [c.lead for c in components if c.lead is not None]
+    directory = resolve_directory(
+        gateway, config, seen=seen, queues=queues, concurrency=concurrency
+    )
+    return Observed(
+        target=gateway.target,
+        components=tuple(sorted(components, key=lambda c: c.name.casefold())),
+        groups=tuple(groups),
+        jsm_queues=jsm,
+        directory=directory,
+        runner=runner,
+    )
+
+
+def _members(gateway: Gateway, name: str) -> tuple[Account, ...] | None:
+    try:
+        return gateway.group_members(name)
+    except NotFound:  # deleted between discovery and read: it is simply not there
+        return None
+
+
+def _collect_groups(
+    futures: dict[str, Future[tuple[Account, ...] | None]], progress: Progress | None
+) -> list[ObservedGroup]:
+    groups: list[ObservedGroup] = []
+    total = len(futures)
+    for done, (name, future) in enumerate(sorted(futures.items()), start=1):
+        members = future.result()
+        if members is not None:
+            groups.append(ObservedGroup(name=name, members=members))
+        if progress is not None:
+            progress(done, total)
+    return groups
+
+
+def _selected(queues: Iterable[Queue], only: set[str] | None) -> list[Queue]:
+    if only is None:
+        return list(queues)
+    wanted = {n.casefold() for n in only}
+    return [
+        q
+        for q in queues
+        if q.name.casefold() in wanted or any(p.casefold() in wanted for p in q.previously)
+    ]
+
+
+def _slugs(queues: Iterable[Queue], only: set[str]) -> set[str]:
+    """Group slugs of the selected queues: current and former names, plus names given directly."""
+    found = {slug(name) for name in only}
+    for queue in queues:
+        found.add(slug(queue.name))
+        found.update(slug(p) for p in queue.previously)
+    return found

@@ -1,0 +1,124 @@
+"""Our retry and rate-limit policy (DESIGN section 4, jira-openapi README).
+
+- `Retry-After` is honoured exactly (no jitter, no cap below what Jira asked, but a ceiling above
+  which we give up with a clear line rather than hang).
+- Otherwise exponential backoff with jitter (x0.7..1.3) for 429/503, and for 502/504 and dropped
+  connections on idempotent reads; at most `max_retries` retries.
+- A client-side token bucket keeps us under a configurable request rate.
+
+Clock, sleep and randomness are injected so tests never wait.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+THROTTLED = frozenset({429, 503})  # Jira's "slow down": safe to retry, the call did not run
+GATEWAY_FAILURES = frozenset({502, 504})  # the call may have run: retried on reads only
+TRANSIENT = THROTTLED | GATEWAY_FAILURES
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 4
+    base_delay: float = 0.5  # first backoff, doubled per retry, before jitter
+    max_delay: float = 30.0  # ceiling of our own backoff (not of Retry-After)
+    max_retry_after: float = 300.0  # Jira asking for a longer pause fails the run instead
+    jitter: tuple[float, float] = (0.7, 1.3)
+    # Requests per second across all threads (0 disables): generous, above what 8 threads reach
+    # against a real site, so it only guards against runaway loops and very fast local servers.
+    rate_limit: float = 200.0
+    burst: int = 50
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP date), or None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+@dataclass
+class Pacer:
+    """Decides how long to wait before a retry, and paces every request through a token bucket.
+
+    Shared by all threads of one gateway; `acquire()` is thread-safe.
+    """
+
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], float] = time.time  # for Retry-After given as an HTTP date
+    uniform: Callable[[float, float], float] = random.uniform
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _tokens: float | None = field(default=None, init=False, repr=False)  # None: bucket unused
+    _stamp: float = field(default=0.0, init=False, repr=False)
+
+    # -- retries -----------------------------------------------------------------------------
+
+    def retry_delay(
+        self,
+        retry_number: int,
+        *,
+        status: int | None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool = True,
+    ) -> float | None:
+        """Seconds to wait before retry `retry_number` (1-based), or None to stop retrying.
+
+        `status` None means the connection dropped without an answer.
+        """
+        if retry_number > self.policy.max_retries:
+            return None
+        retryable = status in THROTTLED or (
+            idempotent and (status is None or status in GATEWAY_FAILURES)
+        )
+        if not retryable:
+            return None
+        retry_after = parse_retry_after((headers or {}).get("Retry-After"), now=self.wall_clock())
+        if retry_after is not None:
+            return retry_after if retry_after <= self.policy.max_retry_after else None
+        return self.backoff(retry_number)
+
+    def backoff(self, retry_number: int) -> float:
+        raw = min(self.policy.max_delay, self.policy.base_delay * 2 ** (retry_number - 1))
+        low, high = self.policy.jitter
+        return float(raw * self.uniform(low, high))
+
+    def asked_too_long(self, headers: Mapping[str, str] | None) -> float | None:
+        """The Retry-After Jira asked for when it exceeds our ceiling (to say so), else None."""
+        wait = parse_retry_after((headers or {}).get("Retry-After"), now=self.wall_clock())
+        return wait if wait is not None and wait > self.policy.max_retry_after else None
+
+    # -- client-side rate limit --------------------------------------------------------------
+
+    def acquire(self) -> None:
+        """Take one token, sleeping (once, outside the lock) until it is due."""
+        rate = self.policy.rate_limit
+        if rate <= 0:
+            return
+        burst = max(1, self.policy.burst)
+        with self._lock:
+            now = self.clock()
+            tokens = float(burst) if self._tokens is None else self._tokens  # starts full
+            tokens = min(float(burst), tokens + (now - self._stamp) * rate) - 1.0
+            # Reserve now and sleep later: a negative balance is the queue of waiting threads.
+            self._tokens, self._stamp = tokens, now
+            wait = -tokens / rate if tokens < 0 else 0.0
+        if wait > 0:
+            self.sleep(wait)

@@ -1,0 +1,63 @@
+"""Helpers for the live side's tests: a sandbox of each flavour and a gateway signed in to it."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from accessq.jira.gateway import Gateway
+from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.secret import Secret
+
+if TYPE_CHECKING:
+    from accessq.sandbox import RunningSandbox
+    from tests.conftest import MakeSandbox
+
+
+class SleepRecorder:
+    """An injected sleep: records what the policy asked for and waits at most `real` seconds.
+
+    Tests assert on the recorded values, never on wall time; the short real wait only lets a
+    sandbox's rate-limit window pass.
+    """
+
+    def __init__(self, real: float = 0.0) -> None:
+        self.real = real
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        if self.real:
+            time.sleep(min(seconds, self.real))
+
+
+@pytest.fixture(params=["cloud", "dc"])
+def flavor(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def sandbox(flavor: str, make_sandbox: MakeSandbox) -> RunningSandbox:
+    """A demo sandbox, once per flavour."""
+    return make_sandbox(flavor)
+
+
+def connect(
+    sandbox: RunningSandbox,
+    *,
+    login: str = "admin",
+    token: str = "admin",
+    sleep: SleepRecorder | None = None,
+    policy: RetryPolicy | None = None,
+    project: str = "ATS",
+) -> Gateway:
+    """Cloud signs in with basic auth (user + API token), Data Center with a personal token."""
+    auth: dict[str, Any] = (
+        {"basic_auth": (login, Secret(token))}
+        if sandbox.flavor == "cloud"
+        else {"pat": Secret(token)}
+    )
+    pacer = Pacer(policy or RetryPolicy(rate_limit=0), sleep=sleep or SleepRecorder())
+    return Gateway.connect(sandbox.url, project=project, pacer=pacer, **auth)
