@@ -7,7 +7,7 @@ Heavy modules (pydantic, jira, rich, the sandbox) are imported inside the comman
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,12 +27,12 @@ app.add_typer(sandbox_app, name="sandbox")
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Flavor(str, Enum):
+class Flavor(StrEnum):
     cloud = "cloud"
     dc = "dc"
 
@@ -52,7 +52,9 @@ def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
 @app.command()
 def validate(
     paths: PathsArg,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Report format.")
+    ] = ReportFormat.text,
 ) -> None:
     """Check queue files offline (no Jira, no credentials); report every error at once."""
     from accessq.config.loader import load_config
@@ -73,12 +75,225 @@ def schema() -> None:
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
+class PlanFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+JiraUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jira-url",
+        help="Jira base URL (overrides ACCESSQ_JIRA_URL and jira.url); none: the local sandbox.",
+        show_default=False,
+    ),
+]
+QueueOpt = Annotated[
+    list[str] | None,
+    typer.Option("--queue", help="Only these queues (repeatable).", show_default=False),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
+
+
+def _stopped(exc: Exception) -> typer.Exit:
+    from accessq.workflow import Stop
+
+    assert isinstance(exc, Stop)
+    for line in exc.lines:
+        typer.echo(line, err=True)
+    return typer.Exit(exc.code)
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(message, err=True)
+
+
+def _render_plan(planned, fmt: str) -> str:  # type: ignore[no-untyped-def]
+    from accessq.plan import render, use_color
+
+    return render(planned.plan, fmt, color=use_color(sys.stdout), violations=planned.violations)
+
+
+@app.command()
+def plan(
+    paths: PathsArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Save the plan (JSON) for `apply --plan`.")
+    ] = None,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
+    ] = False,
+    queue: QueueOpt = None,
+    jira_url: JiraUrlOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read the live Jira and show what `apply` would change. Read-only."""
+    from accessq import workflow as wf
+
+    only = set(queue) if queue else None
+    try:
+        config = wf.load(paths)
+        with wf.connect(config, jira_url) as gateway:
+            _say(f"Reading {gateway.target.describe()} ...", quiet)
+            observed = wf.read(gateway, config, only)
+        planned = wf.plan_against(config, observed, only)
+    except wf.Stop as exc:
+        raise _stopped(exc) from None
+    sys.stdout.write(_render_plan(planned, fmt.value))
+    if out is not None:
+        from accessq.plan import plan_to_json
+
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(plan_to_json(wf.with_configuration(planned.plan, config)), "utf-8")
+        except OSError as exc:
+            raise fail(f"cannot write {out}: {exc.strerror}") from None
+        _say(f"Plan saved to {out}; apply it with: accessq apply --plan {out}", quiet)
+    summary = wf.step_summary_path()
+    if summary is not None:
+        from accessq.plan import render_markdown
+
+        with summary.open("a", encoding="utf-8") as handle:
+            handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
+    if planned.plan.has_errors:
+        raise typer.Exit(EXIT_ERROR)
+    if planned.blocking:
+        raise typer.Exit(EXIT_BLOCKED)
+    if detailed_exitcode and not planned.plan.is_empty:
+        raise typer.Exit(EXIT_CHANGES)
+
+
+@app.command()
+def apply(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Queue files or folders (or use --plan).", show_default=False),
+    ] = None,
+    plan_file: Annotated[
+        Path | None, typer.Option("--plan", help="Apply a plan saved by `plan --out`.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Override the removal and min-agents safety rules.")
+    ] = False,
+    allow_delete: Annotated[
+        bool, typer.Option("--allow-delete", help="Allow deleting queues no longer configured.")
+    ] = False,
+    queue: QueueOpt = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Parallel writes.")] = 8,
+    jira_url: JiraUrlOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Make Jira match the configuration (or a saved plan), safely."""
+    from accessq import workflow as wf
+
+    if bool(paths) == bool(plan_file):
+        raise fail("give queue files/folders or --plan FILE (one of them)")
+    if plan_file and queue:
+        raise fail("--queue cannot narrow a saved plan; it applies what it says")
+    interactive = sys.stdin.isatty()
+    if not yes and not interactive:
+        raise fail("not a terminal: re-run with --yes to apply without confirmation")
+    only = set(queue) if queue else None
+    try:
+        saved = wf.read_plan_file(plan_file) if plan_file else None
+        config = wf.configuration_of(saved) if saved else wf.load(paths or [])
+        with wf.connect(config, jira_url) as gateway:
+            _say(f"Reading {gateway.target.describe()} ...", quiet)
+            observed = wf.read(gateway, config, set(saved.only) if saved and saved.only else only)
+            if saved is not None:
+                wf.check_fresh(saved, observed, config)
+                only = set(saved.only) if saved.only else None
+            planned = wf.plan_against(
+                config, observed, only, force=force, allow_delete=allow_delete
+            )
+            sys.stdout.write(_render_plan(planned, "text"))
+            if planned.plan.has_errors:
+                raise wf.Stop("error: the plan has errors; nothing was changed")
+            if planned.blocking:
+                raise wf.Stop("blocked by safety rules; nothing was changed", code=EXIT_BLOCKED)
+            if planned.plan.is_empty:
+                raise typer.Exit(EXIT_OK)
+            if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
+                raise wf.Stop("Cancelled; nothing was changed.", code=EXIT_ERROR)
+            result = _execute(planned.plan, gateway, concurrency=concurrency, quiet=quiet)
+    except wf.Stop as exc:
+        raise _stopped(exc) from None
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
+
+
+def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[no-untyped-def]
+    from accessq.apply import Journal, execute
+    from accessq.apply_report import progress_reporter, render_result
+
+    journal = Journal(Path(".accessq/journal"))
+    try:
+        with progress_reporter(len(plan_.changes), enabled=not quiet) as on_step:
+            result = execute(
+                plan_,
+                gateway,
+                concurrency=concurrency,
+                journal=journal,
+                on_step=on_step,
+                request_id=gateway.last_request_id,
+            )
+    finally:
+        journal.close()
+    sys.stderr.write(render_result(result))
+    return result
+
+
+@app.command("list-queues")
+def list_queues(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    members: Annotated[bool, typer.Option("--members", help="List the people too.")] = False,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
+    ] = None,
+    jira_url: JiraUrlOpt = None,
+) -> None:
+    """Every queue in the live project, managed by accessq or not."""
+    from accessq import workflow as wf
+    from accessq.config.models import Config
+    from accessq.jira.listing import render_queue_list
+
+    try:
+        config = wf.load(paths) if paths else Config(version=1)
+        with wf.connect(config, jira_url) as gateway:
+            observed = wf.read(gateway, config, None)
+    except wf.Stop as exc:
+        raise _stopped(exc) from None
+    from accessq.plan import use_color
+
+    sys.stdout.write(
+        render_queue_list(
+            observed,
+            fmt.value,
+            members=members,
+            prefix=config.jira.group_prefix,
+            color=use_color(sys.stdout),
+        )
+    )
+
+
 @sandbox_app.command("serve")
 def sandbox_serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 8080,
     db: Annotated[Path, typer.Option(help="SQLite state file.")] = Path(".accessq/sandbox.sqlite"),
-    flavor: Annotated[Flavor, typer.Option(help="Jira Cloud or Data Center behaviour.")] = Flavor.cloud,
+    flavor: Annotated[
+        Flavor, typer.Option(help="Jira Cloud or Data Center behaviour.")
+    ] = Flavor.cloud,
     seed: Annotated[
         Path | None, typer.Option(help="Seed YAML (users, groups, components, accounts).")
     ] = None,
@@ -107,7 +322,9 @@ def sandbox_serve(
 @sandbox_app.command("reset")
 def sandbox_reset(
     db: Annotated[Path, typer.Option(help="SQLite state file.")] = Path(".accessq/sandbox.sqlite"),
-    flavor: Annotated[Flavor, typer.Option(help="Jira Cloud or Data Center behaviour.")] = Flavor.cloud,
+    flavor: Annotated[
+        Flavor, typer.Option(help="Jira Cloud or Data Center behaviour.")
+    ] = Flavor.cloud,
     seed: Annotated[Path | None, typer.Option(help="Seed YAML; default: the demo seed.")] = None,
 ) -> None:
     """Wipe the sandbox state and seed it again."""

@@ -28,7 +28,11 @@ class Target(_Frozen):
     sandbox: bool = False
 
     def describe(self) -> str:
-        where = "local sandbox" if self.sandbox else ("Jira Cloud" if self.flavor == "cloud" else "Jira Data Center")
+        where = (
+            "local sandbox"
+            if self.sandbox
+            else ("Jira Cloud" if self.flavor == "cloud" else "Jira Data Center")
+        )
         return f"{self.url} ({where}, project {self.project})"
 
 
@@ -77,7 +81,7 @@ class Observed(_Frozen):
     groups: tuple[ObservedGroup, ...] = ()
     # JSM queue views of the service desk; None when `jsm_queues` is off (not read, not managed).
     jsm_queues: tuple[ObservedJsmQueue, ...] | None = None
-    # Lookup key (see `lookup_key`) -> account, for every person the configuration names and Jira knows.
+    # Lookup key (see `lookup_key`) -> account, for each configured person Jira knows.
     directory: dict[str, Account] = Field(default_factory=dict)
     # The account accessq runs as; the safety rules never let a plan remove it.
     runner: Account | None = None
@@ -95,7 +99,7 @@ def lookup_key(person: Contact | Updater, jira: JiraSettings) -> str:
     """The key under which `Observed.directory` holds the Jira account of a configured person.
 
     An explicit `account_id` wins; an RP contact is found by email; an awardee updater by the
-    email its ACCESS username maps to through `jira.username_email`. Emails compare case-insensitively.
+    email its ACCESS username maps to through `jira.username_email`. Emails ignore case.
     """
     if person.account_id:
         return f"account:{person.account_id}"

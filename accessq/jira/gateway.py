@@ -142,6 +142,10 @@ class Gateway:
     def __repr__(self) -> str:
         return f"Gateway({self.target.describe()})"
 
+    def last_request_id(self) -> str | None:
+        """Jira's request id of the calling thread's last response (for the apply journal)."""
+        return self._session.last_request_id()
+
     @property
     def flavor(self) -> Flavor:
         return self.target.flavor

@@ -44,6 +44,7 @@ class PolicySession(ResilientSession):
         self.auth_hint = auth_hint
         self._count = 0
         self._count_lock = threading.Lock()
+        self._local = threading.local()  # per thread: the apply journal asks right after a call
         # Enough pooled connections for the reader's thread pool (requests defaults to 10).
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self.mount("https://", adapter)
@@ -74,6 +75,10 @@ class PolicySession(ResilientSession):
         """HTTP attempts made so far, retries included."""
         return self._count
 
+    def last_request_id(self) -> str | None:
+        """Jira's id (`X-AREQUESTID`) of this thread's last response, for the journal."""
+        return getattr(self._local, "request_id", None)
+
     def reset_count(self) -> None:
         with self._count_lock:
             self._count = 0
@@ -101,6 +106,8 @@ class PolicySession(ResilientSession):
             except RequestException as exc:
                 if not _dropped(exc):
                     raise error_for_exception(exc, method=method, url=url) from None
+            if response is not None:
+                self._local.request_id = response.headers.get("X-AREQUESTID")
             if response is not None and response.ok:
                 return response
             if response is not None and response.status_code not in TRANSIENT:

@@ -215,6 +215,9 @@ class Plan(_Model):
     notes: list[str] = Field(default_factory=list)
     only: list[str] | None = None  # the queues `--queue` restricted this plan to
     fingerprint_parts: dict[str, str] = Field(default_factory=dict)
+    # The configuration the plan was made from, set only in files saved by `plan --out`, so
+    # `apply --plan` can recompute the fingerprint without the YAML.
+    configuration: dict[str, Any] | None = None
 
     @property
     def is_empty(self) -> bool:

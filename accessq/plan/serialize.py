@@ -15,7 +15,9 @@ class PlanFileError(ValueError):
 
 def plan_to_json(plan: Plan) -> str:
     """The plan as indented JSON with a trailing newline; byte-identical for equal plans."""
-    return plan.model_dump_json(indent=2) + "\n"
+    # `configuration` appears only in saved plans (`plan --out`), not in what reviewers read.
+    skip = {"configuration"} if plan.configuration is None else None
+    return plan.model_dump_json(indent=2, exclude=skip) + "\n"
 
 
 def plan_from_json(text: str) -> Plan:

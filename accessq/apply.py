@@ -1,0 +1,275 @@
+"""Runs a plan against Jira: order, dependencies, bounded concurrency, journal.
+
+The plan already lists its changes in DESIGN section 4 order (creates, adds, updates, removals,
+deletes). Phases run one after another, so nobody loses access while a role moves; inside a phase
+independent changes run concurrently. A failed change stops only what depends on it (its
+`depends_on`, and the removals of the same queue and role: if the newcomer could not be added,
+the person they replace keeps their access). Retries and the re-read before re-creating anything
+live in the gateway; here a change succeeds, fails with one line, or is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from accessq.jira.mapping import encode_description
+from accessq.plan.model import PHASES, Change, Plan
+from accessq.snapshot import ObservedComponent, ObservedJsmQueue
+
+Status = Literal["done", "failed", "skipped"]
+
+
+class WritableJira(Protocol):
+    """The gateway methods apply needs (accessq.jira.gateway.Gateway provides them)."""
+
+    def components(self) -> list[ObservedComponent]: ...
+    def create_component(
+        self, name: str, *, description: str = ..., lead: str | None = ..., assignee_type: str = ...
+    ) -> ObservedComponent: ...
+    def update_component(self, component_id: str, **fields: Any) -> ObservedComponent: ...
+    def delete_component(self, component_id: str) -> None: ...
+    def create_group(self, name: str) -> None: ...
+    def delete_group(self, name: str) -> None: ...
+    def add_member(self, group: str, key: str) -> None: ...
+    def remove_member(self, group: str, key: str) -> None: ...
+    def jsm_queues(self) -> list[ObservedJsmQueue]: ...
+    def create_jsm_queue(self, name: str, jql: str) -> ObservedJsmQueue: ...
+    def update_jsm_queue(self, queue_id: str, *, name: str, jql: str) -> ObservedJsmQueue: ...
+    def delete_jsm_queue(self, queue_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class StepResult:
+    change: Change
+    status: Status
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class ApplyResult:
+    steps: list[StepResult] = field(default_factory=list)
+    journal: Path | None = None
+
+    def count(self, status: Status) -> int:
+        return sum(1 for s in self.steps if s.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "done" for s in self.steps)
+
+    def problems(self) -> list[StepResult]:
+        return [s for s in self.steps if s.status != "done"]
+
+
+class Journal:
+    """A JSON-lines record of every step of one apply, under `.accessq/journal/`."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        self.path = folder / f"apply-{stamp}-{os.getpid()}.jsonl"
+        self._lock = threading.Lock()
+        self._file = self.path.open("a", encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = json.dumps({"time": datetime.now(UTC).isoformat(), **record}, sort_keys=True)
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()  # a killed apply still leaves every finished step on disk
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def _step_record(result: StepResult, request_id: str | None) -> dict[str, Any]:
+    change = result.change
+    return {
+        "event": "step",
+        "change": change.id,
+        "queue": change.queue,
+        "action": change.action,
+        "target": change.target,
+        "person": change.person.account.key if change.person else None,
+        "result": result.status,
+        "error": result.error,
+        "seconds": round(result.seconds, 4),
+        "request_id": request_id,
+    }
+
+
+class _Runner:
+    """Turns one `Change` into gateway calls; remembers what this run created."""
+
+    def __init__(self, jira: WritableJira) -> None:
+        self.jira = jira
+        self._created: dict[str, str] = {}  # component name (folded) -> id made by this run
+        self._lock = threading.Lock()
+
+    def component_id(self, change: Change) -> str:
+        if change.target_id:
+            return change.target_id
+        folded = change.target.casefold()
+        with self._lock:
+            known = self._created.get(folded)
+        if known:
+            return known
+        found = next((c for c in self.jira.components() if c.name.casefold() == folded), None)
+        if found is None:
+            raise LookupError(f"component {change.target!r} does not exist")
+        return found.id
+
+    def jsm_queue_id(self, change: Change) -> str:
+        if change.target_id:
+            return change.target_id
+        found = next((q for q in self.jira.jsm_queues() if q.name == change.target), None)
+        if found is None:
+            raise LookupError(f"JSM queue {change.target!r} does not exist")
+        return found.id
+
+    def run(self, change: Change) -> None:
+        jira, after = self.jira, change.after
+        match change.action:
+            case "create_component":
+                made = jira.create_component(
+                    after["name"],
+                    description=encode_description(after["description"], after["keywords"]),
+                    assignee_type=after["assignee_type"],
+                )
+                with self._lock:
+                    self._created[after["name"].casefold()] = made.id
+            case "update_component":
+                fields: dict[str, Any] = {}
+                if "name" in after:
+                    fields["name"] = after["name"]
+                if "description" in after or "keywords" in after:
+                    fields["description"] = encode_description(
+                        after.get("description", ""), after.get("keywords", [])
+                    )
+                if "lead" in after:
+                    fields["lead"] = after["lead"]["key"] if after["lead"] else None
+                if "assignee_type" in after:
+                    fields["assignee_type"] = after["assignee_type"]
+                jira.update_component(self.component_id(change), **fields)
+            case "delete_component":
+                jira.delete_component(self.component_id(change))
+            case "create_group":
+                jira.create_group(change.target)
+            case "delete_group":
+                jira.delete_group(change.target)
+            case "add_member":
+                jira.add_member(change.target, str(after))
+            case "remove_member":
+                jira.remove_member(change.target, str(change.before))
+            case "create_jsm_queue":
+                jira.create_jsm_queue(after["name"], after["jql"])
+            case "update_jsm_queue":
+                jira.update_jsm_queue(
+                    self.jsm_queue_id(change), name=after["name"], jql=after["jql"]
+                )
+            case "delete_jsm_queue":
+                jira.delete_jsm_queue(self.jsm_queue_id(change))
+
+
+def _blocked_by(
+    change: Change, outcome: dict[str, StepResult], by_id: dict[str, Change]
+) -> str | None:
+    """Why `change` must not run, given what has finished so far; None when it may."""
+    for dep in change.depends_on:
+        result = outcome.get(dep)
+        if result is not None and result.status != "done":
+            what = by_id[dep]
+            return f"skipped: {what.action.replace('_', ' ')} {what.target} did not succeed"
+    if change.action == "remove_member":
+        # Never take access away in a role whose newcomers could not be given it.
+        for result in outcome.values():
+            other = result.change
+            if (
+                other.action == "add_member"
+                and result.status != "done"
+                and other.queue == change.queue
+                and other.role == change.role
+            ):
+                return f"skipped: adding to {other.target} failed, so nobody is removed from it"
+    return None
+
+
+def execute(
+    plan: Plan,
+    jira: WritableJira,
+    *,
+    concurrency: int = 8,
+    journal: Journal | None = None,
+    on_step: Callable[[StepResult], None] | None = None,
+    request_id: Callable[[], str | None] = lambda: None,
+) -> ApplyResult:
+    """Apply `plan.changes`; never raises for a failed change (it is reported in the result)."""
+    runner = _Runner(jira)
+    by_id = {c.id: c for c in plan.changes}
+    outcome: dict[str, StepResult] = {}
+    result = ApplyResult(journal=journal.path if journal else None)
+
+    def run_one(change: Change) -> tuple[StepResult, str | None]:
+        started = time.perf_counter()
+        try:
+            runner.run(change)
+        except Exception as exc:  # a failed change is a result, not a crash; one line
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            return StepResult(
+                change, "failed", message, time.perf_counter() - started
+            ), request_id()
+        return StepResult(change, "done", None, time.perf_counter() - started), request_id()
+
+    def record(step: StepResult, rid: str | None) -> None:
+        outcome[step.change.id] = step
+        result.steps.append(step)
+        if journal:
+            journal.write(_step_record(step, rid))
+        if on_step:
+            on_step(step)
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for phase in PHASES:
+            pending = [c for c in plan.changes if c.phase == phase]
+            running: dict[Future[tuple[StepResult, str | None]], Change] = {}
+            while pending or running:
+                still: list[Change] = []
+                for change in pending:
+                    waiting = any(d in by_id and d not in outcome for d in change.depends_on)
+                    reason = _blocked_by(change, outcome, by_id)
+                    if reason:
+                        record(StepResult(change, "skipped", reason), None)
+                    elif waiting:
+                        still.append(change)
+                    else:
+                        running[pool.submit(run_one, change)] = change
+                pending = still
+                if not running:
+                    if pending:  # dependencies that can never finish in this phase: a plan bug
+                        for change in pending:
+                            record(StepResult(change, "skipped", "skipped: unmet dependency"), None)
+                        pending = []
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.pop(future)
+                    record(*future.result())
+    return result
+
+
+def summarize(steps: Iterable[StepResult]) -> str:
+    """`Apply: 12 done, 1 failed, 2 skipped.`"""
+    counts = {"done": 0, "failed": 0, "skipped": 0}
+    for step in steps:
+        counts[step.status] += 1
+    return f"Apply: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped."

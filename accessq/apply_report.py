@@ -1,0 +1,60 @@
+"""How an apply shows itself: a progress bar while it runs, a table of what did not go right."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from accessq.apply import ApplyResult, StepResult, summarize
+
+
+@contextmanager
+def progress_reporter(total: int, *, enabled: bool) -> Iterator[Callable[[StepResult], None]]:
+    """A step callback driving a progress bar on stderr, only when stderr is a terminal."""
+    if not enabled or total == 0 or not sys.stderr.isatty():
+        yield lambda _step: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    with Progress(
+        TextColumn("Applying"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("apply", total=total)
+        yield lambda _step: progress.advance(task)
+
+
+def _describe(step: StepResult) -> str:
+    change = step.change
+    what = change.action.replace("_", " ")
+    who = f" {change.person.label()}" if change.person else ""
+    return f"{what}{who} ({change.target})"
+
+
+def render_result(result: ApplyResult) -> str:
+    """The closing report: failures and skips with their reasons, the counts, the journal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, no_color=True, highlight=False)
+    problems = result.problems()
+    if problems:
+        table = Table(title="Steps that did not complete", title_justify="left")
+        table.add_column("queue")
+        table.add_column("step")
+        table.add_column("result")
+        table.add_column("why")
+        for step in problems:
+            table.add_row(step.change.queue, _describe(step), step.status, step.error or "")
+        console.print(table)
+    console.print(summarize(result.steps))
+    if result.journal:
+        console.print(f"Journal: {result.journal}")
+    if problems:
+        console.print("Nothing else was touched; run the same apply again to finish the job.")
+    return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""The steps the commands share: load the configuration, connect, read, diff, check safety.
+
+Each step raises `Stop` with one printable line and the exit code, so the CLI stays a thin
+layer of parse / call / render / exit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from accessq.config.models import Config
+from accessq.jira.gateway import Gateway
+from accessq.plan.model import Plan
+from accessq.plan.safety import Violation
+from accessq.snapshot import Observed
+
+EXIT_ERROR, EXIT_BLOCKED = 1, 3
+
+
+class Stop(Exception):
+    """End the command: `lines` go to stderr, then exit with `code`."""
+
+    def __init__(self, *lines: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(lines[0] if lines else "")
+        self.lines = lines
+        self.code = code
+
+
+def load(paths: Sequence[Path]) -> Config:
+    from accessq.config.loader import ConfigError, load_config_or_raise
+
+    try:
+        return load_config_or_raise(paths)
+    except ConfigError as exc:
+        errors = sorted(exc.result.errors, key=lambda d: d.sort_key())
+        raise Stop(*(str(d) for d in errors)) from None
+
+
+@contextmanager
+def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
+    """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox."""
+    from accessq.jira.connection import ConnectionSettings, open_gateway
+    from accessq.jira.errors import GatewayError
+
+    try:
+        settings = ConnectionSettings.resolve(config.jira, url=jira_url)
+        with open_gateway(settings) as gateway:
+            yield gateway
+    except GatewayError as exc:
+        raise Stop(f"error: {exc}") from None
+
+
+def read(gateway: Gateway, config: Config, only: set[str] | None) -> Observed:
+    from accessq.jira.errors import GatewayError
+    from accessq.jira.reader import read_observed
+
+    try:
+        return read_observed(gateway, config, only=only)
+    except GatewayError as exc:
+        raise Stop(f"error: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Planned:
+    config: Config
+    observed: Observed
+    plan: Plan
+    violations: list[Violation]  # every rule the plan breaks, overridden ones marked
+
+    @property
+    def blocking(self) -> list[Violation]:
+        return [v for v in self.violations if not v.overridden]
+
+
+def plan_against(
+    config: Config,
+    observed: Observed,
+    only: set[str] | None,
+    *,
+    force: bool = False,
+    allow_delete: bool = False,
+) -> Planned:
+    from accessq.plan import diff, evaluate, with_overrides
+
+    plan = diff(config, observed, only=only)
+    violations = with_overrides(
+        evaluate(plan, config, observed), force=force, allow_delete=allow_delete
+    )
+    return Planned(config, observed, plan, violations)
+
+
+def with_configuration(plan: Plan, config: Config) -> Plan:
+    """The plan as saved by `plan --out`: it carries its configuration for `apply --plan`."""
+    return plan.model_copy(update={"configuration": config.model_dump(mode="json")})
+
+
+def configuration_of(plan: Plan) -> Config:
+    from pydantic import ValidationError
+
+    if plan.configuration is None:
+        raise Stop(
+            "error: the plan file carries no configuration; save it with `accessq plan --out`"
+        )
+    try:
+        return Config.model_validate(plan.configuration)
+    except ValidationError as exc:
+        raise Stop(
+            f"error: the plan file's configuration is not valid: {exc.errors()[0]['msg']}"
+        ) from None
+
+
+def read_plan_file(path: Path) -> Plan:
+    from accessq.plan import PlanFileError, plan_from_json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Stop(
+            f"error: cannot read plan file {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    try:
+        return plan_from_json(text)
+    except PlanFileError as exc:
+        raise Stop(f"error: {path}: {exc}") from None
+
+
+def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
+    """Refuse a saved plan whose Jira or configuration changed since it was made."""
+    from accessq.plan import describe_drift, fingerprint_parts
+
+    if saved.target.url != fresh.target.url or saved.target.project != fresh.target.project:
+        raise Stop(
+            f"error: the plan was made for {saved.target.describe()}, not {fresh.target.describe()}"
+        )
+    only = set(saved.only) if saved.only else None
+    parts = fingerprint_parts(fresh, config, only=only)
+    if parts != saved.fingerprint_parts:
+        drift = describe_drift(saved.fingerprint_parts, parts)
+        raise Stop(
+            "error: the saved plan is stale: Jira or the configuration changed since it was made;"
+            " run `accessq plan` again",
+            *(f"  {line}" for line in drift),
+        )
+
+
+def step_summary_path() -> Path | None:
+    """GitHub Actions' job summary file, when running there."""
+    value = os.environ.get("GITHUB_STEP_SUMMARY")
+    return Path(value) if value else None

@@ -1,0 +1,215 @@
+"""`accessq plan` and `accessq apply` end to end: the real CLI, the real jira client, real HTTP,
+the sandbox in both flavours."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jira import JIRA
+from typer.testing import CliRunner, Result
+
+from accessq.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "queues.yaml"
+
+
+def env_for(sandbox: Any, login: str = "admin") -> dict[str, str]:
+    env = {"ACCESSQ_JIRA_URL": sandbox.url, "NO_COLOR": "1"}
+    if sandbox.flavor == "dc":
+        env["ACCESSQ_JIRA_PAT"] = login
+    else:
+        env.update(ACCESSQ_JIRA_USER=login, ACCESSQ_JIRA_TOKEN=login)
+    return env
+
+
+def run(sandbox: Any, *args: str, login: str = "admin") -> Result:
+    return CliRunner().invoke(app, list(args), env=env_for(sandbox, login))
+
+
+def write_counts(sandbox: Any) -> int:
+    stats = sandbox.control.stats()
+    return sum(n for key, n in stats["by_route"].items() if not key.startswith("GET "))
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # journals and saved plans stay in the test's folder
+
+
+@pytest.fixture(params=["cloud", "dc"])
+def sandbox(request: pytest.FixtureRequest, make_sandbox: Any) -> Any:
+    return make_sandbox(request.param)
+
+
+def test_apply_then_plan_shows_no_changes(sandbox: Any) -> None:
+    first = run(sandbox, "plan", str(EXAMPLE), "--detailed-exitcode")
+    assert first.exit_code == 2, first.stderr
+    assert first.stdout.startswith(f"Target: {sandbox.url} (")
+    assert "Plan: 10 queues to create, 0 to change, 0 to delete" in first.stdout
+
+    applied = run(sandbox, "apply", str(EXAMPLE), "--yes")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert "0 failed, 0 skipped" in applied.stderr
+    journal = list(Path(".accessq/journal").glob("apply-*.jsonl"))
+    assert len(journal) == 1
+    assert all(json.loads(x)["result"] == "done" for x in journal[0].read_text().splitlines())
+
+    again = run(sandbox, "plan", str(EXAMPLE), "--detailed-exitcode")
+    assert again.exit_code == 0, again.stdout
+    assert "No changes. Jira matches the configuration." in again.stdout
+
+    # What Jira now holds, seen through the jira library itself.
+    client = _client(sandbox)
+    names = {c.name for c in client.project_components("ATS")}
+    assert {"Delta", "Jetstream-2", "ACCESS-ACO-Support", "General Support"} <= names
+
+
+def _client(sandbox: Any) -> JIRA:
+    if sandbox.flavor == "dc":
+        return JIRA(sandbox.url, token_auth="admin", max_retries=0)
+    return JIRA(sandbox.url, basic_auth=("admin", "admin"), max_retries=0)
+
+
+def test_read_only_account_gets_one_clear_error_and_nothing_changes(sandbox: Any) -> None:
+    sandbox.control.reset_stats()
+    result = run(sandbox, "apply", str(EXAMPLE), "--yes", login="viewer")
+    assert result.exit_code == 1
+    assert write_counts(sandbox) > 0  # it tried, and Jira refused
+    problems = [line for line in result.stderr.splitlines() if "403" in line or "ermission" in line]
+    assert problems, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    # Nothing changed: a plan still wants to create every queue.
+    after = run(sandbox, "plan", str(EXAMPLE))
+    assert "Plan: 10 queues to create" in after.stdout
+
+
+def test_saved_plan_applies_when_fresh_and_is_refused_when_stale(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    saved = tmp_path / "plan.json"
+    made = run(sandbox, "plan", str(EXAMPLE), "--out", str(saved), "--queue", "Delta")
+    assert made.exit_code == 0, made.stderr
+    data = json.loads(saved.read_text())
+    assert data["format_version"] == 1 and data["only"] == ["Delta"]
+    assert "ACCESSQ" not in saved.read_text() and "admin" not in json.dumps(data["target"])
+
+    # Someone creates Delta's agents group by hand after the plan was made: the plan is stale.
+    _client(sandbox).add_group("ats-delta-agents")
+    refused = run(sandbox, "apply", "--plan", str(saved), "--yes")
+    assert refused.exit_code == 1
+    assert "stale" in refused.stderr
+    assert "Delta" in refused.stderr
+
+    fresh = tmp_path / "fresh.json"
+    assert (
+        run(sandbox, "plan", str(EXAMPLE), "--out", str(fresh), "--queue", "Delta").exit_code == 0
+    )
+    applied = run(sandbox, "apply", "--plan", str(fresh), "--yes")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    done = run(sandbox, "plan", str(EXAMPLE), "--queue", "Delta", "--detailed-exitcode")
+    assert done.exit_code == 0, done.stdout
+
+
+def test_deleting_a_queue_needs_allow_delete(sandbox: Any, tmp_path: Path) -> None:
+    assert run(sandbox, "apply", str(EXAMPLE), "--yes").exit_code == 0
+    smaller = tmp_path / "queues.yaml"
+    text = EXAMPLE.read_text()
+    start = text.index("  - name: Expanse")
+    end = text.index("  - name: Stampede-3")
+    smaller.write_text(text[:start] + text[end:])
+
+    planned = run(sandbox, "plan", str(smaller))
+    assert planned.exit_code == 3
+    assert "--allow-delete" in planned.stdout
+    blocked = run(sandbox, "apply", str(smaller), "--yes")
+    assert blocked.exit_code == 3
+    assert "Expanse" in {c.name for c in _client(sandbox).project_components("ATS")}
+
+    deleted = run(sandbox, "apply", str(smaller), "--yes", "--allow-delete")
+    assert deleted.exit_code == 0, deleted.stdout + deleted.stderr
+    client = _client(sandbox)
+    assert "Expanse" not in {c.name for c in client.project_components("ATS")}
+    assert not [g for g in client.groups("ats-expanse") if g.startswith("ats-expanse")]
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"rate_limit": 15, "rate_window_s": 0.5},  # a 429 storm with Retry-After
+        {"error_status": 503, "error_rate": 0.25, "error_retry_after_s": 0, "seed": 7},
+        {"error_status": 502, "error_rate": 0.2, "seed": 3},
+        {"drop_rate": 0.15, "seed": 11},
+    ],
+    ids=["429-storm", "503-burst", "502-burst", "dropped-connections"],
+)
+def test_apply_converges_under_faults(make_sandbox: Any, faults: dict[str, Any]) -> None:
+    sandbox = make_sandbox("cloud")
+    sandbox.control.set_faults(**faults)
+    # Under faults a step (or a read) may still fail after its retries; reruns, still under
+    # the same faults, must finish the job.
+    for _attempt in range(3):
+        result = run(sandbox, "apply", str(EXAMPLE), "--yes")
+        assert "Traceback" not in result.stdout + result.stderr
+        if result.exit_code == 0:
+            break
+        assert result.exit_code == 1
+        assert result.stderr.rstrip().splitlines()[-1].startswith(("error: ", "Nothing else"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    sandbox.control.clear_faults()
+    final = run(sandbox, "plan", str(EXAMPLE), "--detailed-exitcode")
+    assert final.exit_code == 0, final.stdout
+    # No duplicates, and nothing outside the plan touched.
+    names = [c.name for c in _client(sandbox).project_components("ATS")]
+    assert len(names) == len(set(n.casefold() for n in names)) == 11
+    assert "General Support" in names
+
+
+def test_apply_needs_yes_without_a_terminal(sandbox: Any) -> None:
+    result = run(sandbox, "apply", str(EXAMPLE))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: not a terminal: re-run with --yes to apply without confirmation"
+    )
+
+
+def test_plan_formats_and_step_summary(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    env = env_for(sandbox) | {"GITHUB_STEP_SUMMARY": str(summary)}
+    md = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--format", "markdown"], env=env)
+    assert md.exit_code == 0, md.stderr
+    assert md.stdout.startswith("<!-- accessq-plan -->")
+    assert summary.read_text().startswith("<!-- accessq-plan -->")
+    js = run(sandbox, "plan", str(EXAMPLE), "--format", "json")
+    data = json.loads(js.stdout)
+    assert data["format_version"] == 1
+    assert data["summary"]["create"] and data["fingerprint"].startswith("sha256:")
+
+
+def test_bad_configuration_is_reported_before_any_connection(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nrp_queues:\n  - name: Delta\n    agnets: []\n")
+    result = CliRunner().invoke(app, ["plan", str(bad)], env={"ACCESSQ_JIRA_URL": ""})
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{bad}:4:5: error: unknown key 'agnets'")
+    assert not Path(".accessq").exists()  # no sandbox was started
+
+
+def test_unreachable_jira_is_one_line(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "q.yaml")
+    env = {
+        "ACCESSQ_JIRA_URL": "http://127.0.0.1:9",
+        "ACCESSQ_JIRA_USER": "admin",
+        "ACCESSQ_JIRA_TOKEN": "s3cret-token",
+    }
+    result = CliRunner().invoke(app, ["plan", str(tmp_path / "q.yaml")], env=env)
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("error: ")
+    assert "s3cret-token" not in result.stderr + result.stdout
