@@ -216,6 +216,8 @@ def apply(
             planned = wf.plan_against(
                 config, observed, only, force=force, allow_delete=allow_delete
             )
+            if saved is not None:
+                wf.check_same_changes(saved, planned.plan)
             sys.stdout.write(_render_plan(planned, "text"))
             if planned.plan.has_errors:
                 raise wf.Stop("error: the plan has errors; nothing was changed")
@@ -284,6 +286,53 @@ def list_queues(
             color=use_color(sys.stdout),
         )
     )
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+    split: Annotated[
+        Path | None, typer.Option("--split", help="Write one file per queue into FOLDER.")
+    ] = None,
+    adopt: Annotated[
+        bool,
+        typer.Option("--adopt", help="Also export unmanaged components, marked for adoption."),
+    ] = False,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
+    ] = None,
+    jira_url: JiraUrlOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
+    from accessq import workflow as wf
+    from accessq.config.models import Config
+    from accessq.export import export_files
+
+    if out is not None and split is not None:
+        raise fail("give --out FILE or --split FOLDER, not both")
+    try:
+        config = wf.load(paths) if paths else Config(version=1)
+        with wf.connect(config, jira_url) as gateway:
+            observed = wf.read(gateway, config, None)
+    except wf.Stop as exc:
+        raise _stopped(exc) from None
+    files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
+    if split is None and out is None:
+        sys.stdout.write(files[next(iter(files))])
+        return
+    folder = split if split is not None else (out.parent if out else Path("."))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            target = out if out is not None else folder / name
+            target.write_text(text, encoding="utf-8")
+            _say(f"Wrote {target}", quiet)
+    except OSError as exc:
+        raise fail(f"cannot write {exc.filename}: {exc.strerror}") from None
 
 
 @sandbox_app.command("serve")

@@ -131,11 +131,14 @@ def read_plan_file(path: Path) -> Plan:
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
     """Refuse a saved plan whose Jira or configuration changed since it was made."""
     from accessq.plan import describe_drift, fingerprint_parts
+    from accessq.plan.fingerprint import combine
 
     if saved.target.url != fresh.target.url or saved.target.project != fresh.target.project:
         raise Stop(
             f"error: the plan was made for {saved.target.describe()}, not {fresh.target.describe()}"
         )
+    if combine(saved.fingerprint_parts) != saved.fingerprint:
+        raise Stop("error: the plan file was altered after it was saved; make the plan again")
     only = set(saved.only) if saved.only else None
     parts = fingerprint_parts(fresh, config, only=only)
     if parts != saved.fingerprint_parts:
@@ -144,6 +147,23 @@ def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
             "error: the saved plan is stale: Jira or the configuration changed since it was made;"
             " run `accessq plan` again",
             *(f"  {line}" for line in drift),
+        )
+
+
+def check_same_changes(saved: Plan, fresh: Plan) -> None:
+    """Apply exactly what was reviewed: the saved plan's changes must be the ones planned now.
+
+    The fingerprint already proves Jira and the configuration are unchanged; this also catches a
+    hand-edited plan file and a different accessq version planning differently.
+    """
+    # `source` is left out: a saved configuration carries no file positions.
+    def comparable(plan: Plan) -> list[dict[str, object]]:
+        return [c.model_dump(exclude={"source"}) for c in plan.changes]
+
+    if comparable(saved) != comparable(fresh):
+        raise Stop(
+            "error: the saved plan's changes differ from what this accessq plans for the same "
+            "state (edited plan file or another accessq version); make the plan again"
         )
 
 

@@ -141,9 +141,9 @@ def test_deleting_a_queue_needs_allow_delete(sandbox: Any, tmp_path: Path) -> No
     "faults",
     [
         {"rate_limit": 15, "rate_window_s": 0.5},  # a 429 storm with Retry-After
-        {"error_status": 503, "error_rate": 0.25, "error_retry_after_s": 0, "seed": 7},
-        {"error_status": 502, "error_rate": 0.2, "seed": 3},
-        {"drop_rate": 0.15, "seed": 11},
+        {"error_status": 503, "error_rate": 0.25, "error_retry_after_s": 0, "random_seed": 7},
+        {"error_status": 502, "error_rate": 0.2, "random_seed": 3},
+        {"drop_rate": 0.15, "random_seed": 11},
     ],
     ids=["429-storm", "503-burst", "502-burst", "dropped-connections"],
 )
@@ -213,3 +213,28 @@ def test_unreachable_jira_is_one_line(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("error: ")
     assert "s3cret-token" not in result.stderr + result.stdout
+
+
+def test_edited_saved_plan_is_refused(sandbox: Any, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    assert run(sandbox, "plan", str(EXAMPLE), "--out", str(saved)).exit_code == 0
+    data = json.loads(saved.read_text())
+    data["changes"] = data["changes"][:1]  # what a reviewer saw is no longer what would run
+    saved.write_text(json.dumps(data))
+    refused = run(sandbox, "apply", "--plan", str(saved), "--yes")
+    assert refused.exit_code == 1
+    assert "changes differ" in refused.stderr
+    assert "Plan: 10 queues to create" in run(sandbox, "plan", str(EXAMPLE)).stdout
+
+
+def test_saved_plan_against_the_builtin_sandbox_survives_a_restart(tmp_path: Path) -> None:
+    """The in-process sandbox gets a new port each run; a saved plan must still apply."""
+    env = {"ACCESSQ_JIRA_URL": "", "NO_COLOR": "1"}
+    saved = tmp_path / "plan.json"
+    made = CliRunner().invoke(app, ["plan", str(EXAMPLE), "--out", str(saved)], env=env)
+    assert made.exit_code == 0, made.stderr
+    assert json.loads(saved.read_text())["target"]["url"] == "sandbox:.accessq/sandbox.sqlite"
+    applied = CliRunner().invoke(app, ["apply", "--plan", str(saved), "--yes"], env=env)
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    after = CliRunner().invoke(app, ["plan", str(EXAMPLE)], env=env)
+    assert "No changes." in after.stdout

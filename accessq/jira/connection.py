@@ -169,6 +169,9 @@ def open_gateway(
             policy=policy,
             pacer=pacer,
         )
+        # The port changes on every run; the state file is what identifies this sandbox, so a
+        # plan saved against it can be applied by a later run.
+        gateway.target = gateway.target.model_copy(update={"url": f"sandbox:{settings.sandbox_db}"})
         with gateway:
             yield gateway
     finally:

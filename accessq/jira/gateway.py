@@ -31,6 +31,7 @@ from accessq.jira.errors import (
     ConnectError,
     GatewayError,
     NotFound,
+    RequestRejected,
     RetriesExhausted,
     TransientError,
     redact_url,
@@ -227,6 +228,13 @@ class Gateway:
         while True:
             try:
                 return do()
+            except RequestRejected:
+                # After a transient failure, "already exists" / "already a member" may only mean
+                # the first attempt did land and the re-read lagged: look once more.
+                result = happened() if retry_number else None
+                if result is None:
+                    raise
+                return result
             except TransientError as exc:
                 retry_number += 1
                 headers = {"Retry-After": exc.retry_after} if exc.retry_after else None
@@ -394,8 +402,17 @@ class Gateway:
             body.update(self._lead_field(lead))
 
         def happened() -> ObservedComponent | None:
+            # Only our own component counts: one made by hand meanwhile with the same name is
+            # not ours to take over (the retry then fails on Jira's duplicate-name check).
             folded = name.casefold()
-            return next((c for c in self.components() if c.name.casefold() == folded), None)
+            return next(
+                (
+                    c
+                    for c in self.components()
+                    if c.name.casefold() == folded and c.description == description
+                ),
+                None,
+            )
 
         return self._write(
             lambda: self._component(self._send("POST", f"{API}/component", body=body)), happened
