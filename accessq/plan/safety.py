@@ -63,11 +63,15 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
 
     deleted: dict[str, list[str]] = {}
     roles: dict[tuple[str, str], set[str]] = {}  # (queue, role) -> groups the plan touches
+    dropped_roles: list[tuple[str, str, str]] = []  # (queue, role, group) of a role a queue lost
     for change in plan.changes:
-        if _fold(change.queue) not in desired:
-            deleted.setdefault(change.queue, []).append(change.action)
-        elif change.role is not None:
+        if change.role is not None:
             roles.setdefault((change.queue, change.role), set()).add(change.target)
+        queue = desired.get(_fold(change.queue))
+        if queue is None:
+            deleted.setdefault(change.queue, []).append(change.action)
+        elif change.action == "delete_group" and change.role not in _roles_of(queue):
+            dropped_roles.append((change.queue, change.role or "", change.target))
 
     for queue, actions in deleted.items():
         what = ["the component"] if "delete_component" in actions else []
@@ -84,14 +88,38 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
             )
         )
 
+    for queue_name, role, group in dropped_roles:
+        violations.append(
+            Violation(
+                rule="delete",
+                queue=queue_name,
+                message=f"{queue_name}: the plan deletes group {group}, whose {role} role this "
+                "queue no longer has; re-run with --allow-delete to allow it",
+                flag="--allow-delete",
+            )
+        )
+
     runner = observed.runner
     groups_before, groups_after = _by_name(observed), _by_name(after)
     for (queue_name, role), groups in roles.items():
-        queue = desired[_fold(queue_name)]
-        fraction, minimum = _limits(queue, config)
         before_keys = _members(groups_before, groups)
         after_keys = _members(groups_after, groups)
         removed = before_keys - after_keys
+        if runner is not None and runner.key in removed:
+            # Checked for deleted queues too: losing the runner locks accessq out either way.
+            violations.append(
+                Violation(
+                    rule="runner",
+                    queue=queue_name,
+                    message=f"{queue_name}: removes {runner.label()}, the account accessq runs as, "
+                    f"from the {role}; re-run with --force to override",
+                    flag="--force",
+                )
+            )
+        queue = desired.get(_fold(queue_name))
+        if queue is None:  # a deleted queue is governed by the delete rule
+            continue
+        fraction, minimum = _limits(queue, config)
         total = len(before_keys)
         if total >= FRACTION_MIN_GROUP and removed and len(removed) / total > fraction:
             percent = round(100 * len(removed) / total)
@@ -119,19 +147,13 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
                     flag="--force",
                 )
             )
-        if runner is not None and runner.key in removed:
-            violations.append(
-                Violation(
-                    rule="runner",
-                    queue=queue_name,
-                    message=f"{queue_name}: removes {runner.label()}, the account accessq runs as, "
-                    f"from the {role}; re-run with --force to override",
-                    flag="--force",
-                )
-            )
     return sorted(
         violations, key=lambda v: (_fold(v.queue), v.queue, _RULE_ORDER.index(v.rule), v.message)
     )
+
+
+def _roles_of(queue: Queue) -> tuple[str, ...]:
+    return ("agents", "watchers") if isinstance(queue, RPQueue) else ("updaters",)
 
 
 def _members(groups: dict[str, ObservedGroup], names: set[str]) -> frozenset[str]:

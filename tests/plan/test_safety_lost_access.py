@@ -1,0 +1,58 @@
+"""Safety rules for access lost outside the usual member removals: a role a queue no longer has,
+and the runner's own membership in a queue being deleted."""
+
+from __future__ import annotations
+
+from accessq.config.models import AwardeeQueue, Config, RPQueue
+from accessq.plan import check, diff
+from accessq.snapshot import Observed
+from tests.plan.builders import JIRA, TARGET, account, contact, directory, group, managed, updater
+
+
+def _config(*queues: RPQueue | AwardeeQueue) -> Config:
+    return Config(
+        version=1,
+        jira=JIRA.model_copy(update={"jsm_queues": False}),
+        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
+        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
+    )
+
+
+def test_turning_an_rp_queue_into_an_awardee_queue_needs_allow_delete() -> None:
+    config = _config(AwardeeQueue(name="Delta", updaters=[updater("alovelace")]))
+    observed = Observed(
+        target=TARGET,
+        components=(managed("1", "Delta"),),
+        groups=(
+            group("ats-delta-agents", "jdoe", "rpatel", "mgarcia"),
+            group("ats-delta-watchers", "jdoe"),
+        ),
+        directory=directory(config),
+    )
+    plan = diff(config, observed)
+    assert {"delete_group"} <= {c.action for c in plan.changes}
+    blocking = check(plan, config, observed)
+    assert [v.rule for v in blocking] == ["delete", "delete"]
+    assert "ats-delta-agents, whose agents role this queue no longer has" in blocking[0].message
+    assert check(plan, config, observed, allow_delete=True) == []
+
+
+def test_deleting_a_queue_that_holds_the_runner_needs_force_too() -> None:
+    config = _config(RPQueue(name="Expanse", agents=[contact("enovak")]))
+    runner = account("accessq-bot")
+    observed = Observed(
+        target=TARGET,
+        components=(managed("1", "Expanse"), managed("2", "Delta")),
+        groups=(
+            group("ats-expanse-agents", "enovak"),
+            group("ats-expanse-watchers", "enovak"),
+            group("ats-delta-agents", "jdoe", "accessq-bot"),
+            group("ats-delta-watchers", "jdoe"),
+        ),
+        directory=directory(config),
+        runner=runner,
+    )
+    plan = diff(config, observed)
+    rules = {v.rule for v in check(plan, config, observed, allow_delete=True)}
+    assert rules == {"runner"}
+    assert check(plan, config, observed, allow_delete=True, force=True) == []
