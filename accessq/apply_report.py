@@ -1,31 +1,10 @@
-"""How an apply shows itself: a progress bar while it runs, a table of what did not go right."""
+"""How an apply reports at the end: what did not go right, the counts, the journal."""
 
 from __future__ import annotations
 
 import io
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 from accessq.apply import ApplyResult, StepResult, summarize
-
-
-@contextmanager
-def progress_reporter(total: int, *, enabled: bool) -> Iterator[Callable[[StepResult], None]]:
-    """A step callback driving a progress bar on stderr, only when stderr is a terminal."""
-    if not enabled or total == 0 or not sys.stderr.isatty():
-        yield lambda _step: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    with Progress(
-        TextColumn("Applying"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("apply", total=total)
-        yield lambda _step: progress.advance(task)
 
 
 def _describe(step: StepResult) -> str:

@@ -27,6 +27,24 @@ app.add_typer(sandbox_app, name="sandbox")
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
 
 
+def _version(value: bool) -> None:
+    if value:
+        from accessq import __version__
+
+        typer.echo(f"accessq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """ACCESS ticket-routing queues in Jira Service Management, kept as code."""
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
@@ -144,7 +162,7 @@ def plan(
         config = wf.load(paths)
         with wf.connect(config, jira_url) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
-            observed = wf.read(gateway, config, only)
+            observed = wf.read(gateway, config, only, quiet=quiet)
         planned = wf.plan_against(config, observed, only)
     except wf.Stop as exc:
         raise _stopped(exc) from None
@@ -209,7 +227,9 @@ def apply(
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
         with wf.connect(config, jira_url) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
-            observed = wf.read(gateway, config, set(saved.only) if saved and saved.only else only)
+            observed = wf.read(
+                gateway, config, set(saved.only) if saved and saved.only else only, quiet=quiet
+            )
             if saved is not None:
                 wf.check_fresh(saved, observed, config)
                 only = set(saved.only) if saved.only else None
@@ -235,11 +255,19 @@ def apply(
 
 def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[no-untyped-def]
     from accessq.apply import Journal, execute
-    from accessq.apply_report import progress_reporter, render_result
+    from accessq.apply_report import render_result
+    from accessq.progress import progress_bar
 
     journal = Journal(Path(".accessq/journal"))
+    total, done = len(plan_.changes), 0
     try:
-        with progress_reporter(len(plan_.changes), enabled=not quiet) as on_step:
+        with progress_bar("Applying", enabled=not quiet) as update:
+
+            def on_step(_step: object) -> None:
+                nonlocal done
+                done += 1
+                update(done, total)
+
             result = execute(
                 plan_,
                 gateway,

@@ -54,12 +54,16 @@ def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
         raise Stop(f"error: {exc}") from None
 
 
-def read(gateway: Gateway, config: Config, only: set[str] | None) -> Observed:
+def read(
+    gateway: Gateway, config: Config, only: set[str] | None, *, quiet: bool = False
+) -> Observed:
     from accessq.jira.errors import GatewayError
     from accessq.jira.reader import read_observed
+    from accessq.progress import progress_bar
 
     try:
-        return read_observed(gateway, config, only=only)
+        with progress_bar("Reading groups", enabled=not quiet) as update:
+            return read_observed(gateway, config, only=only, progress=update)
     except GatewayError as exc:
         raise Stop(f"error: {exc}") from None
 
@@ -156,6 +160,7 @@ def check_same_changes(saved: Plan, fresh: Plan) -> None:
     The fingerprint already proves Jira and the configuration are unchanged; this also catches a
     hand-edited plan file and a different accessq version planning differently.
     """
+
     # `source` is left out: a saved configuration carries no file positions.
     def comparable(plan: Plan) -> list[dict[str, object]]:
         return [c.model_dump(exclude={"source"}) for c in plan.changes]

@@ -238,3 +238,23 @@ def test_saved_plan_against_the_builtin_sandbox_survives_a_restart(tmp_path: Pat
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     after = CliRunner().invoke(app, ["plan", str(EXAMPLE)], env=env)
     assert "No changes." in after.stdout
+
+
+def test_list_queues_shows_managed_and_unmanaged_queues(sandbox: Any) -> None:
+    assert run(sandbox, "apply", str(EXAMPLE), "--yes").exit_code == 0
+    listed = run(sandbox, "list-queues", "--format", "json", "--members")
+    assert listed.exit_code == 0, listed.stderr
+    rows = {row["name"]: row for row in json.loads(listed.stdout)["queues"]}
+    assert rows["General Support"]["kind"] == "unmanaged"
+    assert rows["Delta"]["kind"] == "RP"
+    aco = rows["ACCESS-ACO-Support"]
+    assert aco["kind"] == "awardee"
+    assert aco["keywords"] == ["confluence", "access wiki"]
+    assert "Ada Lovelace" in json.dumps(aco)
+    table = run(sandbox, "list-queues")
+    assert "ACCESS-ACO-Support" in table.stdout and "General Support" in table.stdout
+
+
+def test_version_and_help_work_without_jira() -> None:
+    assert CliRunner().invoke(app, ["--version"]).stdout.startswith("accessq ")
+    assert "plan" in CliRunner().invoke(app, ["--help"]).stdout

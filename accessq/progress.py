@@ -1,0 +1,27 @@
+"""Progress bars on stderr for long reads and applies: only on a terminal, never in pipes or CI."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+Advance = Callable[[int, int], None]  # (done, total)
+
+
+@contextmanager
+def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Advance]:
+    """Yields `update(done, total)`; a no-op unless enabled and stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _done, _total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
