@@ -1,7 +1,8 @@
 """Rules across values of a configuration, which one field's validator cannot see.
 
 Unique queue names (case-insensitive, `previously` names included) and Jira group names, a
-default assignee among the updaters, a keyword claimed once, nobody twice in one list.
+default assignee among the updaters (by username or account_id), a keyword claimed once, nobody
+twice in one list.
 """
 
 from __future__ import annotations
@@ -133,14 +134,21 @@ def _assignees(config: Config, where: Origins) -> Iterator[Diagnostic]:
         assignee = queue.default_assignee
         if assignee is None:
             continue
-        usernames = [u.username for u in queue.updaters]
-        if assignee.casefold() in {u.casefold() for u in usernames}:
+        if any(_names_updater(assignee, u) for u in queue.updaters):
             continue
+        usernames = [u.handle for u in queue.updaters]
         loc, key_path = where.locate(queue, "default_assignee")
         among = f"({', '.join(usernames)})" if usernames else "(this queue has none)"
         yield Diagnostic(
             f"default assignee '{assignee}' is not one of the updaters {among}", loc, key_path
         )
+
+
+def _names_updater(assignee: str, updater: Updater) -> bool:
+    """A default assignee names an updater by username (any case) or by exact account_id."""
+    if updater.username and assignee.casefold() == updater.username.casefold():
+        return True
+    return updater.account_id is not None and assignee == updater.account_id
 
 
 def _people(config: Config, where: Origins) -> Iterator[Diagnostic]:
@@ -172,7 +180,7 @@ def _people(config: Config, where: Origins) -> Iterator[Diagnostic]:
 def _identities(person: Contact | Updater) -> Iterator[tuple[str, str]]:
     if isinstance(person, Contact) and person.email:
         yield "email", person.email.casefold()
-    if isinstance(person, Updater):
+    if isinstance(person, Updater) and person.username:
         yield "username", person.username.casefold()
     if person.account_id:
         yield "account_id", person.account_id

@@ -276,14 +276,37 @@ class Contact(_Located):
 
 
 class Updater(_Located):
-    """A person on an awardee queue, known by name and ACCESS username."""
+    """A person on an awardee queue, known by name and ACCESS username (or account_id)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["username"]}, {"required": ["account_id"]}]}
+    )
 
     name: PersonName = Field(description="Full name, as shown in Jira.")
-    username: Username = Field(description="ACCESS username, e.g. alovelace.")
+    username: Username | None = Field(
+        default=None,
+        description="ACCESS username, e.g. alovelace; may be left out when account_id is given.",
+    )
     account_id: AccountId | None = Field(
         default=None,
         description="Jira accountId (Cloud) or username (Data Center); overrides the lookup.",
     )
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Updater:
+        # An account whose email is not the username's (see jira.username_email) has no username
+        # accessq could look up: it is named by account_id alone.
+        if not self.username and not self.account_id:
+            raise ValueError(
+                f"updater '{self.name}' needs a 'username' (or an 'account_id' when their Jira "
+                "email is not the username's)"
+            )
+        return self
+
+    @property
+    def handle(self) -> str:
+        """How `default_assignee` names this updater: the username, else the account_id."""
+        return self.username or self.account_id or ""
 
 
 class _Queue(_Located):
@@ -292,6 +315,12 @@ class _Queue(_Located):
     previously: list[QueueName] = Field(
         default_factory=list,
         description="Former names of this queue, so a rename is not a delete and a create.",
+    )
+    adopt: bool = Field(
+        default=False,
+        description="Take over the existing Jira component of this name although accessq does "
+        "not manage it yet: the plan marks it as managed. Without it, such a component is an "
+        "error.",
     )
     safety: SafetyOverrides | None = Field(
         default=None, description="Overrides of the top-level safety settings for this queue."
@@ -320,8 +349,10 @@ class AwardeeQueue(_Queue):
     updaters: list[Updater] = Field(
         default_factory=list, description="People who can update the queue's tickets."
     )
-    default_assignee: Username | None = Field(
-        default=None, description="ACCESS username of the default assignee; one of the updaters."
+    default_assignee: AccountId | None = Field(
+        default=None,
+        description="ACCESS username of the default assignee, one of the updaters (or the "
+        "account_id of an updater listed without a username).",
     )
     keywords: list[Keyword] = Field(
         default_factory=list,

@@ -131,6 +131,7 @@ class _Planner:
                 self.conflict(slot.desired, slot.conflict)
             else:
                 self.plan_queue(slot.desired, slot)
+                self.adoption_note(slot.desired, slot)
             for name in slot.unmanaged_previous:
                 self.notes.append(
                     f'{slot.name}: the component "{name}" named in previously: is not managed '
@@ -216,11 +217,29 @@ class _Planner:
         self.error(
             "conflict",
             f'{queue.name}: the component "{component.name}" exists in Jira but is not managed by '
-            "accessq, so this queue is left alone; to adopt the component, end its description in "
-            f'Jira with the line "{MARKER}"',
+            "accessq, so this queue is left alone; to adopt the component, add `adopt: true` to "
+            f'this queue (the plan then marks it), or end its description in Jira with the line "'
+            f'{MARKER}"',
             queue.name,
             queue.location,
         )
+
+    def adoption_note(self, queue: Queue, slot: Slot) -> None:
+        """Say what `adopt: true` does here: adopt now, nothing (already managed), or create."""
+        if slot.adopting and slot.component is not None:
+            self.notes.append(
+                f'{queue.name}: adopts the component "{slot.component.name}", which accessq does '
+                f'not manage yet (adopt: true): the line "{MARKER}" is added to its description.'
+            )
+        elif queue.adopt and slot.component is not None:
+            self.notes.append(
+                f"{queue.name}: the component is already managed by accessq; "
+                "`adopt: true` can be removed."
+            )
+        elif queue.adopt:
+            self.notes.append(
+                f"{queue.name}: adopt: true, but there is no component to adopt; it is created."
+            )
 
     # -- one change -----------------------------------------------------------------------------
 
@@ -329,7 +348,14 @@ class _Planner:
 
         granted = self.plan_groups(queue, slot, rosters, source)
         component_update = self.plan_component(
-            queue, slot.component, (description, keywords), rosters, granted, created, source
+            queue,
+            slot.component,
+            (description, keywords),
+            rosters,
+            granted,
+            created,
+            source,
+            adopting=slot.adopting,
         )
         if self.jsm:
             renamed = (
@@ -413,8 +439,14 @@ class _Planner:
         granted: dict[Role, tuple[str, list[str]]],
         created: str | None,
         source: str | None,
+        *,
+        adopting: bool = False,
     ) -> str | None:
-        """The component update (rename, text, default assignee); returns its id, if any."""
+        """The component update (rename, text, default assignee); returns its id, if any.
+
+        Adopting an unmanaged component always writes its text: that is what adds the marker.
+        `managed` in before/after says so to reviewers; apply ignores it.
+        """
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         depends: list[str] = [created] if created else []
@@ -422,9 +454,11 @@ class _Planner:
             if component.name != queue.name:
                 before["name"], after["name"] = component.name, queue.name
             decoded = decode_description(component.description)
-            if (decoded.description, list(decoded.keywords)) != text:
+            if adopting or (decoded.description, list(decoded.keywords)) != text:
                 before.update(description=decoded.description, keywords=list(decoded.keywords))
                 after.update(description=text[0], keywords=text[1])
+            if adopting:
+                before["managed"], after["managed"] = False, True
         have_lead = component.lead if component else None
         have_type = component.assignee_type if component else DEFAULT_ASSIGNEE
         wanted, lead = self.desired_lead(queue, rosters)
@@ -463,8 +497,11 @@ class _Planner:
         """(a default assignee is configured, their resolved member or None when unknown)."""
         if not isinstance(queue, AwardeeQueue) or not queue.default_assignee:
             return False, None
-        wanted = queue.default_assignee.casefold()
-        updater = next((u for u in queue.updaters if u.username.casefold() == wanted), None)
+        wanted = queue.default_assignee
+        updater = next(
+            (u for u in queue.updaters if (u.username or "").casefold() == wanted.casefold()),
+            None,
+        ) or next((u for u in queue.updaters if u.account_id == wanted), None)
         if updater is None:
             self.error(
                 "default_assignee",

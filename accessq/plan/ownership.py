@@ -1,10 +1,11 @@
 """Which observed Jira objects belong to which queue: the one place that decides ownership.
 
 accessq owns only what it marked (DESIGN.md section 2): components whose description ends with
-the marker, groups named `<prefix><slug>-<role>`, and the JSM queue views of those queues. Every
-such object is claimed by exactly one `Slot`: a configured queue (under its name or a `previously:`
-name), or an unconfigured managed queue that the plan will delete. The diff and the fingerprint
-both read this partition, so a saved plan's fingerprint covers exactly what the plan looked at.
+the marker (and one a queue with `adopt: true` takes over), groups named `<prefix><slug>-<role>`,
+and the JSM queue views of those queues. Every such object is claimed by exactly one `Slot`: a
+configured queue (under its name or a `previously:` name), or an unconfigured managed queue that
+the plan will delete. The diff and the fingerprint both read this partition, so a saved plan's
+fingerprint covers exactly what the plan looked at.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Slot:
     desired: Queue | None = None
     component: ObservedComponent | None = None  # managed, under the name or a previous name
     conflict: ObservedComponent | None = None  # an unmanaged component holding the desired name
+    # The unmanaged component holding the desired name is taken over (`adopt: true`): it is
+    # `component` too, and the plan writes the marker into it.
+    adopting: bool = False
     groups: list[ObservedGroup] = field(default_factory=list)
     jsm: list[ObservedJsmQueue] = field(default_factory=list)
     # Components with a `previously:` name that exist but are not accessq's (left alone, noted).
@@ -98,6 +102,9 @@ def partition(config: Config, observed: Observed) -> Partition:
             claimed_components.add(current.id)
             if is_managed(current):
                 slot.component = current
+            elif queue.adopt:
+                slot.component = current
+                slot.adopting = True
             else:
                 slot.conflict = current
         # A former name that is now another queue's name belongs to that queue, not to this one.

@@ -10,9 +10,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from accessq.plan.describe import QueueBlock, blocks
+from accessq.plan.describe import QueueBlock
 from accessq.plan.model import Plan
-from accessq.plan.render_text import EMPTY, closing_line
+from accessq.plan.render_text import EMPTY, adopting_blocks, closing_line
 from accessq.plan.safety import Violation
 
 MARKER = "<!-- accessq-plan -->"
@@ -102,7 +102,7 @@ def render_markdown(plan: Plan, *, violations: Sequence[Violation] = ()) -> str:
     if not plan.is_empty:
         out += _banner(plan)
         out += _table(plan)
-        for block in blocks(plan):
+        for block in adopting_blocks(plan):
             out += _details(block)
     if plan.errors:
         out += [f"#### Errors ({len(plan.errors)})", ""]

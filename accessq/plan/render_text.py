@@ -6,6 +6,7 @@ import io
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
@@ -28,6 +29,30 @@ def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+ADOPTED = "adopted: accessq marks the component as its own (adopt: true)"
+
+
+def adopting_blocks(plan: Plan) -> list[QueueBlock]:
+    """`describe.blocks`, with the queues that adopt an unmanaged component saying so."""
+    adopted = {
+        c.queue
+        for c in plan.changes
+        if c.action == "update_component" and isinstance(c.after, dict) and c.after.get("managed")
+    }
+    return [_adopting(b) if b.queue in adopted else b for b in blocks(plan)]
+
+
+def _adopting(block: QueueBlock) -> QueueBlock:
+    # The one `~ component` line of a queue is its update_component change.
+    lines = [
+        replace(line, details=[ADOPTED, *line.details])
+        if line.symbol == "~" and line.text.startswith("component ")
+        else line
+        for line in block.lines
+    ]
+    return replace(block, title=f"{block.title} (adopting an existing component)", lines=lines)
 
 
 def _line(symbol: str, text: str, source: str | None, *, bold: bool = False) -> Text:
@@ -83,7 +108,7 @@ def render_text(
     header = Text("Target: ", style="bold")
     header.append(plan.target.describe())
     out: list[RenderableType] = [header, Text()]
-    for block in blocks(plan):
+    for block in adopting_blocks(plan):
         out += _block(block)
     errors = [Text(str(error), style="red") for error in plan.errors]
     out += _section(f"Errors ({len(plan.errors)}):", "bold red", errors)

@@ -106,8 +106,9 @@ def test_an_unmanaged_component_is_an_error_that_says_how_to_adopt_it_and_is_nev
     assert error.kind == "conflict"
     assert str(error) == (
         'queues.yaml:1:7: error: Delta: the component "delta" exists in Jira but is not managed '
-        "by accessq, so this queue is left alone; to adopt the component, end its description "
-        'in Jira with the line "Managed by accessq."'
+        "by accessq, so this queue is left alone; to adopt the component, add `adopt: true` to "
+        "this queue (the plan then marks it), or end its description in Jira with the line "
+        '"Managed by accessq."'
     )
 
 
