@@ -353,6 +353,17 @@ def export(
         sys.stdout.write(files[next(iter(files))])
         return
     folder = split if split is not None else (out.parent if out else Path("."))
+    if split is not None and split.is_dir():
+        # A stale queue file left beside a fresh export would be planned as a live queue.
+        stale = sorted(
+            p.name for p in split.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in files
+        )
+        if stale:
+            shown = ", ".join(stale[:3]) + (", ..." if len(stale) > 3 else "")
+            raise fail(
+                f"{split} already holds queue files this export would not replace ({shown}); "
+                "export into an empty folder"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():

@@ -199,3 +199,18 @@ def _client(sandbox: Any) -> JIRA:
     if sandbox.flavor == "dc":
         return JIRA(sandbox.url, token_auth="admin", max_retries=0)
     return JIRA(sandbox.url, basic_auth=("admin", "admin"), max_retries=0)
+
+
+def test_split_refuses_a_folder_with_queue_files_it_would_not_replace(
+    sandbox_cloud: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "queues"
+    folder.mkdir()
+    (folder / "retired-queue.yaml").write_text("version: 1\n")
+    result = run(sandbox_cloud, "export", "--split", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {folder} already holds queue files this export would not replace "
+        "(retired-queue.yaml); export into an empty folder"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["retired-queue.yaml"]
