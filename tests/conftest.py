@@ -48,7 +48,8 @@ def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
 
     seed: a Path or dict in the seed format (None: the demo seed). db: reuse a state file (e.g. to
     restart on the same state); default a new file in tmp_path. faults: FaultConfig settings such
-    as latency_ms=50, rate_limit=10, error_next=2, drop_rate=0.5, seed=1. Stopped at teardown.
+    as latency_ms=50, rate_limit=10, error_next=2, drop_rate=0.5, random_seed=1.
+    Every sandbox made is stopped at teardown.
     """
     from accessq.sandbox import start_background
 

@@ -57,7 +57,11 @@ def test_apply_then_plan_shows_no_changes(sandbox: Any) -> None:
     assert "0 failed, 0 skipped" in applied.stderr
     journal = list(Path(".accessq/journal").glob("apply-*.jsonl"))
     assert len(journal) == 1
-    assert all(json.loads(x)["result"] == "done" for x in journal[0].read_text().splitlines())
+    steps = [json.loads(x) for x in journal[0].read_text().splitlines()]
+    assert all(step["result"] == "done" for step in steps)
+    # Jira's request id of each step's last call, distinct per write.
+    ids = [step["request_id"] for step in steps]
+    assert all(ids) and len(set(ids)) == len(ids)
 
     again = run(sandbox, "plan", str(EXAMPLE), "--detailed-exitcode")
     assert again.exit_code == 0, again.stdout

@@ -14,8 +14,9 @@ from accessq.sandbox.errors import (
     not_found,
 )
 from accessq.sandbox.routing import API, Reply, route
+from accessq.sandbox.rows import Component, User
 from accessq.sandbox.seed import ASSIGNEE_TYPES
-from accessq.sandbox.store import Component, Conflict, User
+from accessq.sandbox.store import Conflict
 
 NAME_MAX = 255
 _WRITE = {"write": True, "denied": NO_PROJECT_ADMIN}

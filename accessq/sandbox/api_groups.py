@@ -20,7 +20,8 @@ from accessq.sandbox.errors import (
     not_found,
 )
 from accessq.sandbox.routing import API, Reply, route
-from accessq.sandbox.store import Conflict, Group, User
+from accessq.sandbox.rows import Group, User
+from accessq.sandbox.store import Conflict
 
 MEMBER_PAGE_MAX = 50
 BULK_PAGE_MAX = 50

@@ -13,8 +13,9 @@ from accessq.sandbox import render
 from accessq.sandbox.context import DC, RequestContext
 from accessq.sandbox.errors import NO_JSM_ADMIN, ApiError
 from accessq.sandbox.routing import JSM, Reply, route
+from accessq.sandbox.rows import Project, Queue
 from accessq.sandbox.seed import DEFAULT_QUEUE_FIELDS
-from accessq.sandbox.store import Conflict, Project, Queue
+from accessq.sandbox.store import Conflict
 
 SDAPI = "/rest/servicedeskapi"
 INTERNAL = "/rest/servicedesk/1/servicedesk/<project_key>/queues"

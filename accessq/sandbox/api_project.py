@@ -6,7 +6,7 @@ from accessq.sandbox import render
 from accessq.sandbox.context import RequestContext
 from accessq.sandbox.errors import not_found
 from accessq.sandbox.routing import API, Reply, route
-from accessq.sandbox.store import Project
+from accessq.sandbox.rows import Project
 
 COMPONENT_PAGE_MAX = 50
 

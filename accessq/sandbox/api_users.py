@@ -6,7 +6,7 @@ from accessq.sandbox import render
 from accessq.sandbox.context import RequestContext
 from accessq.sandbox.errors import CLOUD_USER_NOT_FOUND, GDPR_USERNAME_PARAM, bad_request, not_found
 from accessq.sandbox.routing import API, Reply, route
-from accessq.sandbox.store import User
+from accessq.sandbox.rows import User
 
 SEARCH_MAX = 1000
 ALL_USERS_MAX = 1000

@@ -7,6 +7,8 @@ endpoint and is neither counted nor faulted.
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import json
 import logging
 import socket
@@ -39,6 +41,15 @@ _JSON = "application/json;charset=UTF-8"
 _log = logging.getLogger("accessq.sandbox")
 
 
+@functools.cache
+def _url_map(flavor: str) -> Map:
+    """Routes absent from a flavour are absent from its map: 404 or 405, as Jira answers.
+
+    Built once per flavour: compiling the rules is most of a sandbox's start-up time.
+    """
+    return build_map(r for r in ALL_ROUTES if flavor in r.endpoint.flavors)
+
+
 class DroppedConnection(ConnectionAbortedError):
     """Raised after closing the socket: werkzeug's server then writes nothing back."""
 
@@ -66,10 +77,10 @@ class SandboxApp:
         self.flavor = flavor
         self.faults = faults
         self.stats = stats
-        # Routes absent from a flavour are absent from its map: 404 or 405 as Jira would answer.
-        self.url_map: Map = build_map(r for r in ALL_ROUTES if flavor in r.endpoint.flavors)
+        self.url_map = _url_map(flavor)
         self.control = ControlApp(faults, stats, self.info)
         self.db_label = db_label
+        self._request_ids = itertools.count(1)  # next() is atomic under the GIL
 
     def info(self) -> dict[str, Any]:
         project = self.store.project()
@@ -97,16 +108,21 @@ class SandboxApp:
         if verdict.delay_s:
             time.sleep(verdict.delay_s)
         if verdict.drop:
-            self._record(request, route, "dropped", None, started)
+            self._record(request, route, "dropped", None, verdict, started)
             self._drop(environ)
         account: str | None = None
         if verdict.status is not None:
             response = self._injected(verdict, family)
         else:
-            response, account = self._dispatch(request, rule, args)
+            try:
+                response, account = self._dispatch(request, rule, args)
+            finally:
+                self.store.release()
         for name, value in verdict.headers.items():
             response.headers.setdefault(name, value)
-        self._record(request, route, response.status_code, account, started)
+        # Jira tags every answer with a request id; accessq's journal records it.
+        response.headers["X-AREQUESTID"] = f"{int(started) % 1440}x{next(self._request_ids)}x1"
+        self._record(request, route, response.status_code, account, verdict, started)
         return response(environ, start_response)
 
     # -- the pieces ------------------------------------------------------------------------
@@ -174,7 +190,13 @@ class SandboxApp:
         return _error_response(ApiError(500, "Internal server error", i18n_key="sd.error"), family)
 
     def _record(
-        self, request: Request, route: str, status: int | str, account: str | None, started: float
+        self,
+        request: Request,
+        route: str,
+        status: int | str,
+        account: str | None,
+        verdict: Verdict,
+        started: float,
     ) -> None:
         self.stats.record(
             method=request.method,
@@ -183,6 +205,7 @@ class SandboxApp:
             route=route,
             status=status,
             account=account,
+            fault=verdict.reason or None,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 

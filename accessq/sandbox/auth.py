@@ -7,7 +7,8 @@ import binascii
 from dataclasses import dataclass
 
 from accessq.sandbox.context import DC
-from accessq.sandbox.store import Account, Store
+from accessq.sandbox.rows import Account
+from accessq.sandbox.store import Store
 
 
 @dataclass(frozen=True)

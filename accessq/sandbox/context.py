@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request
 
 from accessq.sandbox.errors import ApiError, bad_request
-from accessq.sandbox.store import Account, Store
+from accessq.sandbox.rows import Account
+from accessq.sandbox.store import Store
 
 CLOUD = "cloud"
 DC = "dc"

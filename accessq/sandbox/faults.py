@@ -1,7 +1,7 @@
 """Injected faults: latency, a request budget per window (429), 5xx bursts, dropped connections.
 
 One `FaultInjector` per server decides, for each request under `/rest`, what happens to it. Its
-configuration can be replaced at run time (the control endpoint). With `seed` set, the random
+configuration can be replaced at run time (the control endpoint). With `random_seed` set, the random
 choices (jitter, fractions) are reproducible.
 """
 
@@ -37,7 +37,7 @@ class FaultConfig:
     drop_rate: float = 0.0  # ... or this fraction of them
     methods: tuple[str, ...] = ()  # errors and drops only for these methods (empty: all)
     paths: tuple[str, ...] = ()  # ... and paths matching these fnmatch patterns (empty: all)
-    seed: int | None = None  # seeds the random choices, for reproducible runs
+    random_seed: int | None = None  # seeds the random choices, for reproducible runs
 
     @classmethod
     def build(cls, base: FaultConfig | None = None, **changes: Any) -> FaultConfig:
@@ -67,7 +67,7 @@ def _check(name: str, value: Any) -> Any:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"{name} must be a list of strings")
         return tuple(v.upper() for v in value) if name == "methods" else tuple(value)
-    if name in ("rate_retry_after_s", "error_retry_after_s", "seed"):
+    if name in ("rate_retry_after_s", "error_retry_after_s", "random_seed"):
         if value is None:
             return None
         return _int(name, value)
@@ -112,7 +112,7 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._clock = clock
         self._config = config or FaultConfig()
-        self._rng = random.Random(self._config.seed)
+        self._rng = random.Random(self._config.random_seed)
         self._error_left = self._config.error_next
         self._drop_left = self._config.drop_next
         self._window_start = 0.0
@@ -140,7 +140,7 @@ class FaultInjector:
         self._config = config
         self._error_left = config.error_next
         self._drop_left = config.drop_next
-        self._rng = random.Random(config.seed)
+        self._rng = random.Random(config.random_seed)
         self._window_start, self._window_count = 0.0, 0
 
     def decide(self, method: str, path: str) -> Verdict:

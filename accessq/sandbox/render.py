@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from accessq.sandbox.context import RequestContext
-from accessq.sandbox.store import Component, Group, Project, Queue, User
+from accessq.sandbox.rows import Component, Group, Project, Queue, User
 
 GROUP_PAGE_SIZE = 50  # the deprecated group?expand=users pages by 50, like group/member
 _CLOUD_VERSION = ("1001.0.0-SNAPSHOT", [1001, 0, 0], 100290)

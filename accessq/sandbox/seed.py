@@ -10,7 +10,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
+SECTIONS = ("project", "users", "groups", "components", "accounts", "queues")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -77,7 +78,7 @@ class Seed:
     groups: tuple[SeedGroup, ...] = ()
     components: tuple[SeedComponent, ...] = ()
     accounts: tuple[SeedAccount, ...] = ()
-    queues: tuple[SeedQueue, ...] = field(default_factory=tuple)
+    queues: tuple[SeedQueue, ...] = ()
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -137,24 +138,10 @@ class _Builder:
     def build(self, data: Any) -> Seed:
         if not isinstance(data, Mapping):
             raise self.fail(data, "the seed must be a mapping with users, groups, components, ...")
-        self.keys(
-            data,
-            "seed",
-            required=(),
-            optional=(
-                "project",
-                "users",
-                "groups",
-                "components",
-                "accounts",
-                "queues",
-            ),
-        )
+        self.keys(data, "seed", required=(), optional=SECTIONS)
         key, name = self.project(data.get("project"), data)
         users = self.users(self.items(data, "users"))
         lookup = _UserLookup(users)
-        for section in ("groups", "components", "accounts"):
-            self.items(data, section)  # type check before resolving people
         groups = tuple(self.group(g, i, lookup) for i, g in enumerate(self.items(data, "groups")))
         self.unique([g.name.lower() for g in groups], self.items(data, "groups"), "group name")
         components = tuple(

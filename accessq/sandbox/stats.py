@@ -29,6 +29,7 @@ class RequestStats:
         route: str,
         status: int | str,
         account: str | None,
+        fault: str | None,
         elapsed_ms: float,
     ) -> None:
         with self._lock:
@@ -45,6 +46,7 @@ class RequestStats:
                     "route": route,
                     "status": status,
                     "account": account,
+                    "fault": fault,  # "injected 503", "rate limited", "dropped", or None
                     "ms": round(elapsed_ms, 2),
                 }
             )

@@ -1,4 +1,4 @@
-"""The sandbox's state in SQLite: one connection per thread, WAL, writes serialised by a lock.
+"""The sandbox's state in SQLite: pooled connections, WAL, writes serialised by a lock.
 
 Knows nothing of HTTP or JSON; handlers turn its rows into Jira's shapes. Conflicts (a duplicate
 name) raise `Conflict`; missing things come back as None.
@@ -12,9 +12,19 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
+from accessq.sandbox.rows import (
+    Account,
+    Component,
+    Group,
+    Project,
+    Queue,
+    User,
+    component_from_row,
+    queue_from_row,
+    user_from_row,
+)
 from accessq.sandbox.seed import Seed
 
 SCHEMA_VERSION = "1"
@@ -75,85 +85,12 @@ def _prefixed(alias: str) -> str:
     return ", ".join(f"{alias}.{c.strip()}" for c in _USER_COLUMNS.split(","))
 
 
+class StoreError(ValueError):
+    """The state file cannot be opened as a sandbox database (one line, for the CLI)."""
+
+
 class Conflict(Exception):
     """A write that would break a uniqueness rule (the message says which)."""
-
-
-@dataclass(frozen=True)
-class User:
-    pk: int
-    account_id: str
-    username: str
-    display_name: str
-    email: str
-    active: bool
-    email_hidden: bool
-    time_zone: str
-
-    @property
-    def key(self) -> str:
-        """Data Center's user key: not the username for users created on modern Jira."""
-        return f"JIRAUSER{10000 + self.pk}"
-
-
-@dataclass(frozen=True)
-class Account:
-    login: str
-    role: str
-    user: User
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-@dataclass(frozen=True)
-class Group:
-    pk: int
-    group_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Component:
-    id: int
-    name: str
-    description: str | None
-    lead: User | None
-    assignee_type: str
-
-
-@dataclass(frozen=True)
-class Queue:
-    id: int
-    name: str
-    jql: str
-    fields: tuple[str, ...]
-    can_be_hidden: bool
-    favourite: bool
-
-
-@dataclass(frozen=True)
-class Project:
-    id: int
-    key: str
-    name: str
-    lead: User | None
-    service_desk_id: int
-
-
-def _user(row: Sequence[object]) -> User:
-    pk, account_id, username, display_name, email, active, hidden, time_zone = row
-    return User(
-        int(pk),  # type: ignore[call-overload]
-        str(account_id),
-        str(username),
-        str(display_name),
-        str(email),
-        bool(active),
-        bool(hidden),
-        str(time_zone),
-    )
 
 
 class Store:
@@ -163,28 +100,51 @@ class Store:
         self.path = path
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[sqlite3.Connection] = []  # every open connection, closed by close()
+        self._idle: list[sqlite3.Connection] = []  # the pool of connections no thread holds
         self._all_lock = threading.Lock()
-        with self._write_lock:
-            conn = self._conn()
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+        try:
+            with self._write_lock:
+                conn = self._conn()
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(f"{path}: cannot use this file as the sandbox state: {exc}") from None
 
     # -- connections and transactions ------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
+        """This thread's connection, taken from the pool on first use (see release)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            # check_same_thread=False only so close() can close every thread's connection.
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10
-            )
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
             with self._all_lock:
-                self._all.append(conn)
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                conn = self._connect()
+            self._local.conn = conn
         return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        # check_same_thread=False: pooled connections move between (one-at-a-time) threads.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        # A sandbox needs its state to survive the process, not a power cut: no fsync waits.
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA foreign_keys=ON")
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    def release(self) -> None:
+        """Return this thread's connection to the pool (the app calls it after each request).
+
+        So connections follow concurrent requests, and a thread that is done holds none.
+        """
+        conn = self._local.__dict__.pop("conn", None)
+        if conn is not None:
+            with self._all_lock:
+                if conn in self._all:
+                    self._idle.append(conn)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -210,7 +170,7 @@ class Store:
 
     def close(self) -> None:
         with self._all_lock:
-            conns, self._all = self._all, []
+            conns, self._all, self._idle = self._all, [], []
         for conn in conns:
             with suppress(sqlite3.Error):
                 conn.close()
@@ -311,7 +271,7 @@ class Store:
         )
         if row is None or row[2] != token:
             return None
-        return Account(row[0], row[1], _user(row[3:]))
+        return Account(row[0], row[1], user_from_row(row[3:]))
 
     def account_by_token(self, token: str) -> Account | None:
         row = (
@@ -323,11 +283,11 @@ class Store:
             )
             .fetchone()
         )
-        return None if row is None else Account(row[0], row[1], _user(row[2:]))
+        return None if row is None else Account(row[0], row[1], user_from_row(row[2:]))
 
     # -- users -----------------------------------------------------------------------------
 
-    def _one_user(self, where: str, value: object) -> User | None:
+    def _oneuser_from_row(self, where: str, value: object) -> User | None:
         row = (
             self._conn()
             .execute(
@@ -336,16 +296,16 @@ class Store:
             )
             .fetchone()
         )
-        return None if row is None else _user(row)
+        return None if row is None else user_from_row(row)
 
     def user_by_pk(self, pk: int) -> User | None:
-        return self._one_user("pk", pk)
+        return self._oneuser_from_row("pk", pk)
 
     def user_by_account_id(self, account_id: str) -> User | None:
-        return self._one_user("account_id", account_id)
+        return self._oneuser_from_row("account_id", account_id)
 
     def user_by_username(self, username: str) -> User | None:
-        return self._one_user("username", username)
+        return self._oneuser_from_row("username", username)
 
     def user_by_key(self, key: str) -> User | None:
         if key.upper().startswith("JIRAUSER") and key[8:].isdigit():
@@ -359,7 +319,7 @@ class Store:
                 f"SELECT {_USER_COLUMNS} FROM users ORDER BY username LIMIT ? OFFSET ?",
                 (limit, start),
             ).fetchall()
-        return [_user(r) for r in rows], int(total)
+        return [user_from_row(r) for r in rows], int(total)
 
     def search_users(
         self,
@@ -406,7 +366,7 @@ class Store:
             )
             .fetchall()
         )
-        return [_user(r) for r in rows]
+        return [user_from_row(r) for r in rows]
 
     # -- groups ----------------------------------------------------------------------------
 
@@ -476,7 +436,7 @@ class Store:
                 f" WHERE m.group_pk = ? {active} ORDER BY u.username LIMIT ? OFFSET ?",
                 (group.pk, limit, start),
             ).fetchall()
-        return [_user(r) for r in rows], int(total)
+        return [user_from_row(r) for r in rows], int(total)
 
     def add_member(self, group: Group, user: User) -> bool:
         """False when the user already was a member (or the group is gone)."""
@@ -503,17 +463,9 @@ class Store:
         " FROM components c LEFT JOIN users u ON u.pk = c.lead_pk"
     )
 
-    @staticmethod
-    def _component(row: Sequence[object]) -> Component:
-        lead = None if row[4] is None else _user(row[4:])
-        desc = row[2]
-        return Component(
-            int(row[0]), str(row[1]), None if desc is None else str(desc), lead, str(row[3])
-        )  # type: ignore[call-overload]
-
     def components(self) -> list[Component]:
         rows = self._conn().execute(f"{self._COMPONENT_SELECT} ORDER BY c.name").fetchall()
-        return [self._component(r) for r in rows]
+        return [component_from_row(r) for r in rows]
 
     def component(self, component_id: int) -> Component | None:
         row = (
@@ -521,7 +473,7 @@ class Store:
             .execute(f"{self._COMPONENT_SELECT} WHERE c.id = ?", (component_id,))
             .fetchone()
         )
-        return None if row is None else self._component(row)
+        return None if row is None else component_from_row(row)
 
     def create_component(
         self, name: str, description: str | None, lead: User | None, assignee_type: str
@@ -583,13 +535,6 @@ class Store:
 
     # -- JSM queues ------------------------------------------------------------------------
 
-    @staticmethod
-    def _queue(row: Sequence[object]) -> Queue:
-        qid, name, jql, fields, hidden, fav = row
-        return Queue(
-            int(qid), str(name), str(jql), tuple(json.loads(str(fields))), bool(hidden), bool(fav)
-        )  # type: ignore[call-overload]
-
     def queues(self) -> list[Queue]:
         rows = (
             self._conn()
@@ -598,7 +543,7 @@ class Store:
             )
             .fetchall()
         )
-        return [self._queue(r) for r in rows]
+        return [queue_from_row(r) for r in rows]
 
     def queue(self, queue_id: int) -> Queue | None:
         row = (
@@ -609,7 +554,7 @@ class Store:
             )
             .fetchone()
         )
-        return None if row is None else self._queue(row)
+        return None if row is None else queue_from_row(row)
 
     def create_queue(
         self, name: str, jql: str, fields: Sequence[str], can_be_hidden: bool, favourite: bool

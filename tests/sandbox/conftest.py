@@ -1,4 +1,4 @@
-"""Helpers for the sandbox's own tests: a sandbox of each flavour, HTTP sessions, the jira client."""
+"""Helpers for the sandbox's own tests: a sandbox per flavour, HTTP sessions, the jira client."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from jira import JIRA
 
 if TYPE_CHECKING:
     from accessq.sandbox import RunningSandbox
-
     from tests.conftest import MakeSandbox
 
 
@@ -21,7 +20,9 @@ def sandbox(request: pytest.FixtureRequest, make_sandbox: MakeSandbox) -> Runnin
     return make_sandbox(request.param)
 
 
-def session(sandbox: RunningSandbox, auth: tuple[str, str] | None = ("admin", "admin")) -> requests.Session:
+def session(
+    sandbox: RunningSandbox, auth: tuple[str, str] | None = ("admin", "admin")
+) -> requests.Session:
     http = requests.Session()
     http.trust_env = False  # no proxies for loopback
     if auth is not None:

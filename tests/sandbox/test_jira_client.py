@@ -41,7 +41,9 @@ def test_component_lifecycle(sandbox: RunningSandbox) -> None:
     assert created.description == "NCSA Delta"
     assert created.assigneeType == "PROJECT_DEFAULT"
 
-    lead = {"leadAccountId": JANE_ACCOUNT} if sandbox.flavor == "cloud" else {"leadUserName": "jdoe"}
+    lead = (
+        {"leadAccountId": JANE_ACCOUNT} if sandbox.flavor == "cloud" else {"leadUserName": "jdoe"}
+    )
     created.update(description="NCSA Delta (CPU and GPU)", assigneeType="COMPONENT_LEAD", **lead)
     again = client.component(created.id)
     assert again.description == "NCSA Delta (CPU and GPU)"
@@ -59,7 +61,9 @@ def test_component_lifecycle(sandbox: RunningSandbox) -> None:
 def test_create_component_with_username_lead_only_on_dc(sandbox: RunningSandbox) -> None:
     client = jira_client(sandbox)
     if sandbox.flavor == "dc":
-        component = client.create_component("Anvil", "ATS", leadUserName="rpatel", assigneeType="COMPONENT_LEAD")
+        component = client.create_component(
+            "Anvil", "ATS", leadUserName="rpatel", assigneeType="COMPONENT_LEAD"
+        )
         assert component.lead.name == "rpatel"
         assert component.leadUserName == "rpatel"
         return
@@ -78,7 +82,7 @@ def test_group_lifecycle_and_members(sandbox: RunningSandbox) -> None:
     assert client.groups(query="delta") == []
 
 
-def test_group_user_add_and_remove_by_username_on_dc(make_sandbox) -> None:  # noqa: ANN001
+def test_group_user_add_and_remove_by_username_on_dc(make_sandbox) -> None:
     client = jira_client(make_sandbox("dc"))
     client.add_group("ats-aco-updaters")
     added = client.add_user_to_group("alovelace", "ats-aco-updaters")
@@ -92,7 +96,7 @@ def test_group_user_add_and_remove_by_username_on_dc(make_sandbox) -> None:  # n
     assert client.group_members("ats-aco-updaters") == {}
 
 
-def test_cloud_rejects_the_libraries_username_membership_calls(make_sandbox) -> None:  # noqa: ANN001
+def test_cloud_rejects_the_libraries_username_membership_calls(make_sandbox) -> None:
     client = jira_client(make_sandbox("cloud"))
     client.add_group("ats-aco-updaters")
     with pytest.raises(JIRAError) as caught:
@@ -105,12 +109,15 @@ def test_cloud_rejects_the_libraries_username_membership_calls(make_sandbox) -> 
     assert "GDPR strict mode" in caught.value.text
 
 
-def test_group_members_pages_past_fifty(make_sandbox) -> None:  # noqa: ANN001
+def test_group_members_pages_past_fifty(make_sandbox) -> None:
     people = [
         {"name": f"Person {i:03}", "email": f"p{i:03}@example.org", "username": f"p{i:03}"}
         for i in range(120)
     ]
-    seed = {"users": people, "groups": [{"name": "big", "members": [p["username"] for p in people]}]}
+    seed = {
+        "users": people,
+        "groups": [{"name": "big", "members": [p["username"] for p in people]}],
+    }
     for flavor in ("cloud", "dc"):
         members = jira_client(make_sandbox(flavor, seed)).group_members("big")
         assert len(members) == 120
