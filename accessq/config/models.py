@@ -42,10 +42,17 @@ USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # Keywords are stored as one comma-separated `Keywords:` line in the component description.
 KEYWORD_PATTERN = r"^[^,\r\n]+$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
+# accessq owns every group named <prefix><slug>-<role>: a prefix must be a distinct lower-case
+# word ending in '-', or (e.g. "") it would claim, and could delete, any site group `*-agents`.
+GROUP_PREFIX_PATTERN = r"^[a-z0-9][a-z0-9-]*-$"
+# The base URL of a site, nothing more: no user:password@, query or fragment.
+URL_PATTERN = r"^https?://[^\s/@?#]+(/[^\s@?#]*)?$"
 _EMAIL = re.compile(EMAIL_PATTERN)
 _USERNAME = re.compile(USERNAME_PATTERN)
 _PROJECT_KEY = re.compile(PROJECT_KEY_PATTERN)
+_GROUP_PREFIX = re.compile(GROUP_PREFIX_PATTERN)
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+_EXAMPLE_URL = "https://access-ci.atlassian.net"
 
 
 def is_email(value: str) -> bool:
@@ -151,6 +158,16 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _hostname(url: str) -> str | None:
+    """The host of `url`, or None when it has none or is malformed (a bad port or IPv6 literal)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number
+    except ValueError:
+        return None
+    return parts.hostname
+
+
 class JiraSettings(_Strict):
     """Which Jira site and project accessq manages, and how queues map onto it."""
 
@@ -158,7 +175,7 @@ class JiraSettings(_Strict):
         default=None,
         description="Base URL of the Jira site, e.g. https://access-ci.atlassian.net. "
         "Absent: the local sandbox. --jira-url and ACCESSQ_JIRA_URL override it.",
-        json_schema_extra={"pattern": r"^https?://[^\s/]+"},
+        json_schema_extra={"pattern": URL_PATTERN},
     )
     project: str = Field(
         default="ATS",
@@ -168,7 +185,9 @@ class JiraSettings(_Strict):
     group_prefix: Annotated[str, AfterValidator(_no_space)] = Field(
         default="ats-",
         description="Prefix of the groups accessq manages: "
-        "<prefix><slug>-agents|-watchers|-updaters.",
+        "<prefix><slug>-agents|-watchers|-updaters. Lower-case letters, digits and '-', "
+        "ending with '-'.",
+        json_schema_extra={"pattern": GROUP_PREFIX_PATTERN},
     )
     username_email: str = Field(
         default="{username}@access-ci.org",
@@ -185,15 +204,32 @@ class JiraSettings(_Strict):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        # Checked first, and never echoed: the value may hold a password or token.
+        if "@" in value or "?" in value or "#" in value:
+            host = _hostname(value)
+            example = f"https://{host}" if host else _EXAMPLE_URL
             raise ValueError(
-                f"'{value}' is not an http(s) URL, e.g. https://access-ci.atlassian.net"
+                f"jira.url must be the bare site address, e.g. {example}: no user name, "
+                "password, query or fragment; credentials come from the environment "
+                "(ACCESSQ_JIRA_USER and ACCESSQ_JIRA_TOKEN, or ACCESSQ_JIRA_PAT)"
             )
+        parts = urlsplit(value) if _hostname(value) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"'{value}' is not an http(s) URL, e.g. {_EXAMPLE_URL}")
         # Credentials travel on every request: plain http only where nothing leaves the machine.
         if parts.scheme == "http" and not _is_loopback(parts.hostname):
             raise ValueError(
                 f"'{value}' must use https (plain http is only for loopback addresses)"
+            )
+        return value
+
+    @field_validator("group_prefix")
+    @classmethod
+    def _group_prefix(cls, value: str) -> str:
+        if not _GROUP_PREFIX.fullmatch(value):
+            raise ValueError(
+                f"'{value}' is not a group prefix: lower-case letters, digits and '-', starting "
+                "with a letter or digit and ending with '-' (e.g. ats-)"
             )
         return value
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from accessq.config.models import Config, Queue
+from accessq.config.selection import is_selected
 from accessq.jira.errors import NotFound
 from accessq.jira.gateway import Gateway
 from accessq.jira.identity import resolve_directory
@@ -96,14 +97,7 @@ def _collect_groups(
 
 
 def _selected(queues: Iterable[Queue], only: set[str] | None) -> list[Queue]:
-    if only is None:
-        return list(queues)
-    wanted = {n.casefold() for n in only}
-    return [
-        q
-        for q in queues
-        if q.name.casefold() in wanted or any(p.casefold() in wanted for p in q.previously)
-    ]
+    return [q for q in queues if is_selected(q, only)]
 
 
 def _slugs(queues: Iterable[Queue], only: set[str]) -> set[str]:

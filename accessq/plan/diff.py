@@ -2,8 +2,9 @@
 
 Each queue is planned from its `ownership.Slot`: a configured queue is created, updated or
 renamed; an unconfigured managed queue is deleted; a queue whose component is not accessq's is
-reported and left alone. People are matched to Jira accounts through `Observed.directory`;
-groups are compared by account key.
+reported and left alone, and so is a JSM view carrying a queue's name that accessq did not
+write. People are matched to Jira accounts through `Observed.directory`; groups are compared by
+account key.
 """
 
 from __future__ import annotations
@@ -45,7 +46,14 @@ from accessq.plan.model import (
     lead_value,
 )
 from accessq.plan.ownership import Slot, manages_jsm, partition, selected
-from accessq.snapshot import Account, Observed, ObservedComponent, ObservedGroup, lookup_key
+from accessq.snapshot import (
+    Account,
+    Observed,
+    ObservedComponent,
+    ObservedGroup,
+    ObservedJsmQueue,
+    lookup_key,
+)
 
 JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
 
@@ -127,11 +135,14 @@ class _Planner:
                 self.plan_delete(slot)
             elif id(slot.desired) in clashing:
                 continue
-            elif slot.conflict is not None:
-                self.conflict(slot.desired, slot.conflict)
             else:
-                self.plan_queue(slot.desired, slot)
-                self.adoption_note(slot.desired, slot)
+                for view in slot.jsm_conflicts:
+                    self.jsm_conflict(slot.desired, view)
+                if slot.conflict is not None:
+                    self.conflict(slot.desired, slot.conflict)
+                else:
+                    self.plan_queue(slot.desired, slot)
+                    self.adoption_note(slot.desired, slot)
             for name in slot.unmanaged_previous:
                 self.notes.append(
                     f'{slot.name}: the component "{name}" named in previously: is not managed '
@@ -220,6 +231,16 @@ class _Planner:
             "accessq, so this queue is left alone; to adopt the component, add `adopt: true` to "
             f'this queue (the plan then marks it), or end its description in Jira with the line "'
             f'{MARKER}"',
+            queue.name,
+            queue.location,
+        )
+
+    def jsm_conflict(self, queue: Queue, view: ObservedJsmQueue) -> None:
+        self.error(
+            "conflict",
+            f'{queue.name}: the JSM queue view "{view.name}" (id {view.id}) exists in Jira with a '
+            f"JQL accessq does not write ({view.jql}), so it is left alone; rename or delete it in "
+            f"Jira, or set its JQL to {jsm_queue_jql(queue.name)} to let accessq manage it",
             queue.name,
             queue.location,
         )
@@ -357,11 +378,46 @@ class _Planner:
             source,
             adopting=slot.adopting,
         )
-        if self.jsm:
+        if slot.component is not None and component_update is not None:
+            self.keep_lead_until_moved(queue.name, slot.component, rosters, component_update)
+        # A view in the way (an error) would clash with ours by name: the queue's views wait.
+        if self.jsm and not slot.jsm_conflicts:
             renamed = (
                 component_update if slot.component and slot.component.name != queue.name else None
             )
             self.plan_jsm(queue, slot, created or renamed, source)
+
+    def keep_lead_until_moved(
+        self,
+        queue: str,
+        component: ObservedComponent,
+        rosters: dict[Role, _Roster],
+        update_id: str,
+    ) -> None:
+        """The current lead keeps the queue's access until the update that routes away from them.
+
+        Jira would still route tickets to a lead whose update failed; without access they could
+        not work them. So removing the lead from a group, or deleting a group of a renamed queue
+        that still holds them, waits for the `update_component` that moves the lead or the
+        assignee type.
+        """
+        update = next(c for c in self.changes if c.id == update_id)
+        lead = component.lead
+        if lead is None or not {"lead", "assignee_type"} & set(update.after):
+            return
+        staying = any(lead.key in r.members or lead.key in r.keep for r in rosters.values())
+        for index, change in enumerate(self.changes):
+            if change.queue != queue:
+                continue
+            removes = change.action == "remove_member" and change.before == lead.key
+            deletes = (
+                change.action == "delete_group"
+                and not staying
+                and lead.key in change.before["members"]
+            )
+            if removes or deletes:
+                depends = sorted({*change.depends_on, update_id})
+                self.changes[index] = change.model_copy(update={"depends_on": depends})
 
     def plan_groups(
         self, queue: Queue, slot: Slot, rosters: dict[Role, _Roster], source: str | None

@@ -74,6 +74,8 @@ def _slot_parts(slot: Slot, config: Config, observed: Observed) -> dict[str, Any
         parts[label] = sorted(m.key for m in group.members)
     for view in slot.jsm:
         parts[f"JSM queue view {view.name} ({view.id})"] = [view.name, view.jql]
+    for view in slot.jsm_conflicts:
+        parts[f"unmanaged JSM queue view {view.name} ({view.id})"] = [view.name, view.jql]
     return parts
 
 

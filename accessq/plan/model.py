@@ -9,7 +9,7 @@ Shapes of `before` / `after` per action (all JSON values; `lead` is a `LeadValue
 | action | before | after |
 |---|---|---|
 | create_component | null | {name, description, keywords, assignee_type} |
-| update_component | the changed fields' old values | the changed fields' new values |
+| update_component | changed fields' old values (+ managed: false) | new values (+ managed: true) |
 | delete_component | {name, description, keywords, lead, assignee_type} | null |
 | create_group | null | {name} |
 | delete_group | {name, members: [account keys]} | null |
@@ -21,8 +21,10 @@ Shapes of `before` / `after` per action (all JSON values; `lead` is a `LeadValue
 
 `update_component` carries only the fields that change, among `name`, `description` and
 `keywords` (always together: the component description is
-`mapping.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is) and
-`assignee_type`.
+`mapping.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is),
+`assignee_type`, and `managed` when a queue with `adopt: true` takes over an unmanaged component:
+before `false`, after `true`, with `description` and `keywords` always present, since writing
+them is what adds the marker. `managed` is for reviewers; apply writes nothing for it.
 """
 
 from __future__ import annotations

@@ -2,10 +2,19 @@
 
 accessq owns only what it marked (DESIGN.md section 2): components whose description ends with
 the marker (and one a queue with `adopt: true` takes over), groups named `<prefix><slug>-<role>`,
-and the JSM queue views of those queues. Every such object is claimed by exactly one `Slot`: a
-configured queue (under its name or a `previously:` name), or an unconfigured managed queue that
-the plan will delete. The diff and the fingerprint both read this partition, so a saved plan's
-fingerprint covers exactly what the plan looked at.
+and JSM queue views whose JQL is the one accessq writes for the queue (`mapping.jsm_queue_jql`;
+a view carrying the queue's name with any other JQL is someone else's, a conflict). Every such
+object is claimed by exactly one `Slot`: a configured queue (under its name or a `previously:`
+name), or an unconfigured managed queue that the plan will delete. The diff and the fingerprint
+both read this partition, so a saved plan's fingerprint covers exactly what the plan looked at.
+
+Former names: the groups and views of a `previously:` name come with the queue only when the
+queue takes that name's component (a rename), or when no component holds either name (the
+queue's leftovers, e.g. after its component was deleted by hand). While a component holds the
+queue's current name, or a component still holds the former name without being renamed (it is
+another queue, managed or not), the former name's objects are not this queue's: they stay with
+that component or, if nothing claims them, are planned for deletion as an unconfigured queue,
+which needs `--allow-delete`.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from accessq.config.models import Config, Queue
+from accessq.config.selection import is_selected
 from accessq.jira.mapping import decode_description, jsm_queue_jql, parse_group_name, slug
 from accessq.snapshot import Observed, ObservedComponent, ObservedGroup, ObservedJsmQueue
 
@@ -31,6 +41,8 @@ class Slot:
     adopting: bool = False
     groups: list[ObservedGroup] = field(default_factory=list)
     jsm: list[ObservedJsmQueue] = field(default_factory=list)
+    # JSM views named like the queue whose JQL accessq does not write: errors, never touched.
+    jsm_conflicts: list[ObservedJsmQueue] = field(default_factory=list)
     # Components with a `previously:` name that exist but are not accessq's (left alone, noted).
     unmanaged_previous: list[str] = field(default_factory=list)
 
@@ -51,6 +63,13 @@ def manages_jsm(config: Config, observed: Observed) -> bool:
 
 def _fold(name: str) -> str:
     return name.casefold()
+
+
+Views = list[ObservedJsmQueue]
+
+
+def _by_name(views: Views) -> Views:
+    return sorted(views, key=lambda v: (_fold(v.name), v.id))
 
 
 def partition(config: Config, observed: Observed) -> Partition:
@@ -83,16 +102,28 @@ def partition(config: Config, observed: Observed) -> Partition:
             taken.extend(groups_by_slug.pop(s, []))
         return sorted(taken, key=lambda g: _fold(g.name))
 
-    def take_jsm(names: dict[str, set[str] | None]) -> list[ObservedJsmQueue]:
-        """JSM views named one of `names`; a set of JQLs restricts which views count as ours."""
-        taken = []
-        for name in sorted(names):
-            jqls = names[name]
+    def take_jsm(names: list[str], *, conflicts: bool) -> tuple[Views, Views]:
+        """(views ours, views in the way) among those named one of `names` (current name first).
+
+        A view is ours when its JQL is the one accessq writes for one of `names`; compared
+        case-insensitively, as Jira compares component names, so a case-only rename keeps it.
+        With `conflicts`, other views named like `names[0]` are returned as in the way.
+        """
+        written = {jsm_queue_jql(n).casefold() for n in names}
+        taken: Views = []
+        foreign: Views = []
+        for index, name in enumerate(dict.fromkeys(_fold(n) for n in names)):
             for view in views_by_name.get(name, []):
-                if view.id not in claimed_jsm and (jqls is None or view.jql in jqls):
-                    claimed_jsm.add(view.id)
+                if view.id in claimed_jsm:
+                    continue
+                if view.jql.casefold() in written:
                     taken.append(view)
-        return sorted(taken, key=lambda v: (_fold(v.name), v.id))
+                elif conflicts and index == 0:
+                    foreign.append(view)
+                else:
+                    continue
+                claimed_jsm.add(view.id)
+        return _by_name(taken), _by_name(foreign)
 
     slots: list[Slot] = []
     for queue in desired:
@@ -109,9 +140,15 @@ def partition(config: Config, observed: Observed) -> Partition:
                 slot.conflict = current
         # A former name that is now another queue's name belongs to that queue, not to this one.
         previous = [p for p in queue.previously if _fold(p) not in desired_names]
+        # Former names whose groups and views come with this queue (see the module docstring).
+        inherited: list[str] = []
         for name in previous:
             old = components.get(_fold(name))
-            if old is None or old.id in claimed_components:
+            if old is None:
+                if current is None:
+                    inherited.append(name)
+                continue
+            if old.id in claimed_components:
                 continue
             if not is_managed(old):
                 claimed_components.add(old.id)  # reported with this queue, never touched
@@ -120,14 +157,10 @@ def partition(config: Config, observed: Observed) -> Partition:
                 # Claimed even behind a conflict: a blocked rename must not read as a deletion.
                 slot.component = old
                 claimed_components.add(old.id)
-        old_slugs = [slug(p) for p in previous if slug(p) not in desired_slugs]
+                inherited.append(name)
+        old_slugs = [slug(p) for p in inherited if slug(p) not in desired_slugs]
         slot.groups = take_groups([slug(queue.name), *old_slugs])
-        # The view under the queue's name is ours; one under a former name only if it still
-        # shows that queue (its JQL names the old or the new component).
-        views: dict[str, set[str] | None] = {_fold(queue.name): None}
-        for name in previous:
-            views.setdefault(_fold(name), {jsm_queue_jql(name), jsm_queue_jql(queue.name)})
-        slot.jsm = take_jsm(views)
+        slot.jsm, slot.jsm_conflicts = take_jsm([queue.name, *inherited], conflicts=True)
         slots.append(slot)
 
     orphans: list[Slot] = []
@@ -140,7 +173,7 @@ def partition(config: Config, observed: Observed) -> Partition:
                 name=component.name,
                 component=component,
                 groups=take_groups([slug(component.name)]),
-                jsm=take_jsm({_fold(component.name): {jsm_queue_jql(component.name)}}),
+                jsm=take_jsm([component.name], conflicts=False)[0],
             )
         )
     for group_slug in sorted(groups_by_slug):
@@ -155,10 +188,13 @@ def partition(config: Config, observed: Observed) -> Partition:
 
 
 def selected(slot: Slot, only: set[str] | None) -> bool:
-    """Whether `--queue` names this slot (by name, or by slug for a queue known only by groups)."""
+    """Whether `--queue` names this slot: a configured queue by its current or a former name
+    (`config.selection`, as the reader), another by its name or, known only by groups, its slug."""
     if only is None:
         return True
+    if slot.desired is not None:
+        return is_selected(slot.desired, only)
     folded = {_fold(n) for n in only}
     return _fold(slot.name) in folded or (
-        slot.desired is None and slot.component is None and slot.name in {slug(n) for n in only}
+        slot.component is None and slot.name in {slug(n) for n in only}
     )
