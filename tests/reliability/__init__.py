@@ -1,0 +1,1 @@
+"""The reliability suite: bad input, generated input, faults, killed applies and secret leaks."""
