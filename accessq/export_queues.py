@@ -82,7 +82,7 @@ def collect(observed: Observed, jira: JiraSettings, *, adopt: bool) -> Export:
 
 def username_of(email: str, template: str) -> str | None:
     """The ACCESS username whose `username_email` is this email, or None (case-insensitive)."""
-    literal = template.format(username="\0").split("\0")
+    literal = template.split("{username}")
     pattern = re.escape(literal[0]) + r"(?P<u>[A-Za-z0-9][A-Za-z0-9._-]*)"
     pattern += "".join(re.escape(part) + r"(?P=u)" for part in literal[1:-1])
     pattern += re.escape(literal[-1])
@@ -90,7 +90,7 @@ def username_of(email: str, template: str) -> str | None:
     if found is None:
         return None
     username = found.group("u")
-    same = template.format(username=username).casefold() == email.casefold()
+    same = template.replace("{username}", username).casefold() == email.casefold()
     return username if same and _USERNAME.fullmatch(username) else None
 
 

@@ -199,6 +199,10 @@ class JiraSettings(_Strict):
         description="Also manage a JSM queue view for each queue (component = N, unresolved).",
     )
 
+    def email_of(self, username: str) -> str:
+        """The Jira email of an ACCESS username, through `username_email`."""
+        return self.username_email.replace("{username}", username)
+
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -243,11 +247,11 @@ class JiraSettings(_Strict):
     @field_validator("username_email")
     @classmethod
     def _username_email(cls, value: str) -> str:
-        try:
-            sample = value.format(username="alovelace")
-        except (KeyError, IndexError, ValueError):
-            sample = None
-        if sample is None or "{username}" not in value or not is_email(sample):
+        # Only the one placeholder: str.format would also run `{username.attr}` and honour huge
+        # widths (`{username:>999999999}`), so the template is filled by plain replacement.
+        rest = value.replace("{username}", "")
+        sample = value.replace("{username}", "alovelace")
+        if "{" in rest or "}" in rest or rest == value or not is_email(sample):
             raise ValueError(
                 f"'{value}' must be an email address containing {{username}}, "
                 "e.g. {username}@access-ci.org"

@@ -12,7 +12,8 @@ from typing import Any
 
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.loader import LoadResult
-from accessq.config.models import Config, Contact, JiraSettings, Updater
+from accessq.config.models import Config, Contact, Updater
+from accessq.snapshot import lookup_key
 
 
 def render_validation(result: LoadResult, fmt: str) -> str:
@@ -42,15 +43,7 @@ def count_people(config: Config) -> int:
         people += [*rp.agents, *(rp.watchers or [])]
     for aw in config.awardee_queues:
         people += aw.updaters
-    return len({_person_key(p, config.jira) for p in people})
-
-
-def _person_key(person: Contact | Updater, jira: JiraSettings) -> str:
-    if person.account_id:
-        return f"account:{person.account_id}"
-    if isinstance(person, Updater):
-        return "email:" + jira.username_email.format(username=person.username).casefold()
-    return "email:" + (person.email or "").casefold()
+    return len({lookup_key(p, config.jira) for p in people})
 
 
 def _as_text(result: LoadResult) -> str:

@@ -115,6 +115,8 @@ def _read_text(path: Path, shown: str) -> str:
         raise SourceError(
             Diagnostic(f"the file is larger than {limit} MiB, the limit", _at(shown, 1, 1))
         )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode" editors save UTF-16
+        raise SourceError(Diagnostic("the file is UTF-16 text; save it as UTF-8", _at(shown, 1, 1)))
     if b"\0" in raw:
         offset = raw.index(b"\0")
         raise SourceError(

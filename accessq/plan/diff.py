@@ -93,7 +93,7 @@ def _describe_person(person: Contact | Updater, config: Config) -> str:
     if person.account_id:
         return f"{person.name} [account {person.account_id}]"
     if isinstance(person, Updater):
-        email = config.jira.username_email.format(username=person.username)
+        email = config.jira.email_of(person.username)
         return f"{person.name} <{email}> (ACCESS username {person.username})"
     return f"{person.name} <{person.email}>"
 

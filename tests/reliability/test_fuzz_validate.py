@@ -33,8 +33,6 @@ FUZZ = settings(
 TOP_KEYS = ["version", "jira", "safety", "rp_queues", "awardee_queues"]
 # Values that mean something to the language (or nearly do), mixed with random ones so that
 # documents get past the type checks into the rules across queues and people.
-# Known bug left out on purpose: username_email format fields such as '{username.x}' (see the
-# xfail cases jira_username_email_* of the corpus); add them here once that is fixed.
 NAMES = ["Delta", "DELTA", "delta", "Delta 2", "Delta-2", "---", "ACCESS-ACO-Support", "", " "]
 EMAILS = ["jdoe@illinois.example.edu", "JDOE@illinois.example.edu", "not-an-email", "a@b"]
 USERNAMES = ["alovelace", "aturing", "Alovelace", "ada lovelace", "-x"]
@@ -48,6 +46,9 @@ WORDS = [
     "{username}@access-ci.org",
     "{username}",
     "{0}",
+    "{username.x}@a.org",
+    "{username[0]}@a.org",
+    "{username:>999999999}@a.org",
     "{",
     "https://access-ci.atlassian.net",
     "http://127.0.0.1:8080",
