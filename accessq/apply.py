@@ -238,10 +238,12 @@ def execute(
         if on_step:
             on_step(step)
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    workers = max(1, concurrency)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accessq-apply")
+    running: dict[Future[tuple[StepResult, str | None]], Change] = {}
+    try:
         for phase in PHASES:
             pending = [c for c in plan.changes if c.phase == phase]
-            running: dict[Future[tuple[StepResult, str | None]], Change] = {}
             while pending or running:
                 still: list[Change] = []
                 for change in pending:
@@ -249,7 +251,8 @@ def execute(
                     reason = _blocked_by(change, outcome, by_id)
                     if reason:
                         record(StepResult(change, "skipped", reason), None)
-                    elif waiting:
+                    elif waiting or len(running) >= workers:
+                        # Never more in flight than workers: on Ctrl-C nothing is left queued.
                         still.append(change)
                     else:
                         running[pool.submit(run_one, change)] = change
@@ -264,6 +267,16 @@ def execute(
                 for future in finished:
                     running.pop(future)
                     record(*future.result())
+    except BaseException:
+        # Ctrl-C or a crash: start nothing more, let the calls in flight end, journal them.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in running:
+            if future.done() and not future.cancelled():
+                record(*future.result())
+        if journal:
+            journal.write({"event": "interrupted", "done": len(outcome), "of": len(by_id)})
+        raise
+    pool.shutdown(wait=True)
     return result
 
 

@@ -257,6 +257,7 @@ def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[
     from accessq.apply import Journal, execute
     from accessq.apply_report import render_result
     from accessq.progress import progress_bar
+    from accessq.workflow import Stop as wf_stop
 
     journal = Journal(Path(".accessq/journal"))
     total, done = len(plan_.changes), 0
@@ -276,6 +277,12 @@ def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[
                 on_step=on_step,
                 request_id=gateway.last_request_id,
             )
+    except KeyboardInterrupt:
+        raise wf_stop(
+            f"Interrupted after {done} of {total} steps; journal: {journal.path}. "
+            "Run the same apply again to finish the job.",
+            code=130,
+        ) from None
     finally:
         journal.close()
     sys.stderr.write(render_result(result))

@@ -111,7 +111,7 @@ def check_url(url: str, source: str) -> str:
         parts = urlsplit(raw)
         _ = parts.port  # raises on a bad port
     except ValueError:
-        raise ConfigurationError(f"{source}: {raw!r} is not a valid URL") from None
+        raise ConfigurationError(f"{source}: {redact_url(raw)!r} is not a valid URL") from None
     if parts.username or parts.password:
         raise ConfigurationError(
             f"{source}: put credentials in {ENV_USER}/{ENV_TOKEN} or {ENV_PAT}, not in the URL"

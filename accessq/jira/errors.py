@@ -8,6 +8,7 @@ request headers, so credentials cannot leak into them.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from requests import Response
@@ -16,6 +17,7 @@ from requests.exceptions import ConnectTimeout, ReadTimeout, RequestException, S
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 _MAX_DETAIL = 300
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 
 
 class GatewayError(Exception):
@@ -74,12 +76,21 @@ def one_line(text: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL without any `user:password@` part (and without query), safe to print."""
-    parts = urlsplit(url)
+    """The URL without any `user:password@` part (and without query), safe to print.
+
+    Works on URLs that do not parse too (a bad port, a broken IPv6 literal): the userinfo is
+    cut by pattern first, so a message about a malformed URL never carries its token.
+    """
+    bare = _USERINFO.sub(r"\1", url).split("?", 1)[0].split("#", 1)[0]
+    try:
+        parts = urlsplit(bare)
+        port = parts.port
+    except ValueError:
+        return bare
     host = parts.hostname or ""
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from accessq.config.models import Config, Queue, RPQueue
+from accessq.jira.mapping import group_name
 from accessq.plan.model import Plan
 from accessq.plan.simulate import simulate
 from accessq.snapshot import Observed, ObservedGroup
@@ -119,6 +120,13 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
         queue = desired.get(_fold(queue_name))
         if queue is None:  # a deleted queue is governed by the delete rule
             continue
+        # Count the queue's own group for the role too, touched or not: after an interrupted
+        # rename the new group may already hold everyone while only the old one is deleted.
+        own = group_name(config.jira.group_prefix, queue.name, role)  # type: ignore[arg-type]
+        groups = groups | {own}
+        before_keys = _members(groups_before, groups)
+        after_keys = _members(groups_after, groups)
+        removed = before_keys - after_keys
         fraction, minimum = _limits(queue, config)
         total = len(before_keys)
         if total >= FRACTION_MIN_GROUP and removed and len(removed) / total > fraction:

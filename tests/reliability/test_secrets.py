@@ -180,11 +180,6 @@ def test_bad_urls_never_show_the_token(url: str, leaks: LeakCheck) -> None:
     leaks.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jira/connection.py check_url(): a URL that fails to parse (bad port, bad IPv6) is "
-    "echoed whole with {raw!r}, user:token@ included",
-)
 @pytest.mark.parametrize(
     "url", [f"https://admin:{TOKEN}@jira.example.org:99999", f"https://admin:{TOKEN}@[::1"]
 )

@@ -116,13 +116,18 @@ def assert_writes_only_managed(
 
 
 def assert_journals_readable(folder: Path = Path(".accessq/journal")) -> int:
-    """Every finished line of every journal is a JSON step record; returns how many runs."""
+    """Every finished line of every journal is a JSON step (or interruption) record; returns how
+    many runs."""
     journals = sorted(folder.glob("apply-*.jsonl"))
     for journal in journals:
         text = journal.read_text(encoding="utf-8")
         complete = text if text.endswith("\n") else text[: text.rfind("\n") + 1]
         for line in complete.splitlines():
             record = json.loads(line)
+            if record["event"] == "interrupted":  # the last line of a Ctrl-C'd run
+                assert record["done"] < record["of"], record
+                continue
+            assert record["event"] == "step", record
             assert record["result"] in ("done", "failed", "skipped"), record
             if record["error"] is not None:
                 assert "\n" not in record["error"]
