@@ -10,25 +10,14 @@ from typing import Any
 
 import pytest
 from jira import JIRA
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from accessq.cli import app
+from tests.cli_support import env_for
+from tests.cli_support import run_on as run
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "queues.yaml"
-
-
-def env_for(sandbox: Any, login: str = "admin") -> dict[str, str]:
-    env = {"ACCESSQ_JIRA_URL": sandbox.url, "NO_COLOR": "1"}
-    if sandbox.flavor == "dc":
-        env["ACCESSQ_JIRA_PAT"] = login
-    else:
-        env.update(ACCESSQ_JIRA_USER=login, ACCESSQ_JIRA_TOKEN=login)
-    return env
-
-
-def run(sandbox: Any, *args: str, login: str = "admin") -> Result:
-    return CliRunner().invoke(app, list(args), env=env_for(sandbox, login))
 
 
 def write_counts(sandbox: Any) -> int:

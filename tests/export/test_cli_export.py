@@ -9,27 +9,14 @@ from typing import Any
 import pytest
 import yaml
 from jira import JIRA
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from accessq.cli import app
 from accessq.jira.mapping import MARKER
 from accessq.sandbox.seed import DEMO_SEED
+from tests.cli_support import run_on as run
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "queues.yaml"
-
-
-def env_for(sandbox: Any) -> dict[str, str]:
-    env = {"ACCESSQ_JIRA_URL": sandbox.url, "NO_COLOR": "1"}
-    if sandbox.flavor == "dc":
-        env["ACCESSQ_JIRA_PAT"] = "admin"
-    else:
-        env.update(ACCESSQ_JIRA_USER="admin", ACCESSQ_JIRA_TOKEN="admin")
-    return env
-
-
-def run(sandbox: Any, *args: str) -> Result:
-    return CliRunner().invoke(app, list(args), env=env_for(sandbox))
 
 
 def plan_exit(sandbox: Any, *paths: Path) -> Result:

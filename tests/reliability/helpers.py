@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jira import JIRA
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from accessq.cli import app
 from accessq.jira.mapping import decode_description, parse_group_name
 from accessq.sandbox import RunningSandbox
+from tests.cli_support import env_for, run
+
+__all__ = ["env_for", "run"]  # shared with the other CLI tests; re-exported for this package
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "queues.yaml"
 PROJECT = "ATS"
-
-
-def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
-    """`accessq ARGS` in-process, with only the given ACCESSQ_* settings (no ambient ones)."""
-    clean = {
-        "ACCESSQ_JIRA_URL": "",
-        "ACCESSQ_JIRA_USER": "",
-        "ACCESSQ_JIRA_TOKEN": "",
-        "ACCESSQ_JIRA_PAT": "",
-        "GITHUB_STEP_SUMMARY": "",
-        "NO_COLOR": "1",
-    }
-    return CliRunner().invoke(app, list(args), env={**clean, **(env or {})})
-
-
-def env_for(
-    sandbox: RunningSandbox, login: str = "admin", token: str | None = None
-) -> dict[str, str]:
-    """Sign-in settings: Cloud uses user + API token, Data Center a personal access token."""
-    secret = token if token is not None else login
-    env = {"ACCESSQ_JIRA_URL": sandbox.url}
-    if sandbox.flavor == "dc":
-        env["ACCESSQ_JIRA_PAT"] = secret
-    else:
-        env.update(ACCESSQ_JIRA_USER=login, ACCESSQ_JIRA_TOKEN=secret)
-    return env
 
 
 def output(result: Result) -> str:
