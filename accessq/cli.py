@@ -9,9 +9,18 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
+
+if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
+    from accessq.apply import ApplyResult
+    from accessq.config.models import Config
+    from accessq.jira.gateway import Gateway
+    from accessq.plan.model import Plan
+    from accessq.plan.render import Format
+    from accessq.snapshot import Observed
+    from accessq.workflow import Planned
 
 app = typer.Typer(
     name="accessq",
@@ -134,10 +143,15 @@ def _say(message: str, quiet: bool) -> None:
         typer.echo(message, err=True)
 
 
-def _render_plan(planned, fmt: str) -> str:  # type: ignore[no-untyped-def]
+def _render_plan(planned: Planned, fmt: str) -> str:
     from accessq.plan import render, use_color
 
-    return render(planned.plan, fmt, color=use_color(sys.stdout), violations=planned.violations)
+    return render(
+        planned.plan,
+        cast("Format", fmt),
+        color=use_color(sys.stdout),
+        violations=planned.violations,
+    )
 
 
 @app.command()
@@ -253,7 +267,7 @@ def apply(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
 
 
-def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[no-untyped-def]
+def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
     from accessq.apply import Journal, execute
     from accessq.apply_report import render_result
     from accessq.progress import progress_bar
@@ -289,6 +303,21 @@ def _execute(plan_, gateway, *, concurrency: int, quiet: bool):  # type: ignore[
     return result
 
 
+def _read_site(
+    paths: list[Path] | None, jira_url: str | None, *, quiet: bool
+) -> tuple[Config, Observed]:
+    """The whole live project, with the `jira:` settings of optional queue files."""
+    from accessq import workflow as wf
+    from accessq.config.models import Config
+
+    try:
+        config = wf.load(paths) if paths else Config(version=1)
+        with wf.connect(config, jira_url) as gateway:
+            return config, wf.read(gateway, config, None, quiet=quiet)
+    except wf.Stop as exc:
+        raise _stopped(exc) from None
+
+
 @app.command("list-queues")
 def list_queues(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
@@ -300,17 +329,10 @@ def list_queues(
     jira_url: JiraUrlOpt = None,
 ) -> None:
     """Every queue in the live project, managed by accessq or not."""
-    from accessq import workflow as wf
-    from accessq.config.models import Config
     from accessq.jira.listing import render_queue_list
-
-    try:
-        config = wf.load(paths) if paths else Config(version=1)
-        with wf.connect(config, jira_url) as gateway:
-            observed = wf.read(gateway, config, None)
-    except wf.Stop as exc:
-        raise _stopped(exc) from None
     from accessq.plan import use_color
+
+    config, observed = _read_site(paths, jira_url, quiet=True)
 
     sys.stdout.write(
         render_queue_list(
@@ -343,18 +365,11 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
-    from accessq import workflow as wf
-    from accessq.config.models import Config
     from accessq.export import export_files
 
     if out is not None and split is not None:
         raise fail("give --out FILE or --split FOLDER, not both")
-    try:
-        config = wf.load(paths) if paths else Config(version=1)
-        with wf.connect(config, jira_url) as gateway:
-            observed = wf.read(gateway, config, None)
-    except wf.Stop as exc:
-        raise _stopped(exc) from None
+    config, observed = _read_site(paths, jira_url, quiet=quiet)
     files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
     if split is None and out is None:
         sys.stdout.write(files[next(iter(files))])

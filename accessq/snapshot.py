@@ -104,6 +104,7 @@ def lookup_key(person: Contact | Updater, jira: JiraSettings) -> str:
     if person.account_id:
         return f"account:{person.account_id}"
     if isinstance(person, Updater):
+        assert person.username is not None  # the model requires username or account_id
         return "email:" + jira.email_of(person.username).casefold()
     assert person.email is not None  # the model requires email or account_id
     return "email:" + person.email.casefold()

@@ -202,8 +202,12 @@ def _valid(model: type[_M], data: Any) -> _M | None:
 def _sound_items(model: type[_Q], data: Any) -> list[tuple[int, _Q, Kept]]:
     if not isinstance(data, list):
         return []
-    items = ((i, validate_or_salvage(model, item)) for i, item in enumerate(data))
-    return [(i, *sound) for i, sound in items if sound is not None]
+    found: list[tuple[int, _Q, Kept]] = []
+    for i, item in enumerate(data):
+        salvaged = validate_or_salvage(model, item)
+        if salvaged is not None:
+            found.append((i, salvaged[0], salvaged[1]))
+    return found
 
 
 def _merge(parsed: list[_FileConfig], origins: Origins, errors: list[Diagnostic]) -> Config:

@@ -162,7 +162,7 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.depth > MAX_DEPTH:
             raise self._limit(f"values nested more than {MAX_DEPTH} levels deep", event)
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -178,7 +178,7 @@ def _compose(text: str, shown: str) -> Node | None:
     loader: _BoundedLoader | None = None
     try:
         loader = _BoundedLoader(text, shown)  # checks every character up front
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1

@@ -93,6 +93,7 @@ def _describe_person(person: Contact | Updater, config: Config) -> str:
     if person.account_id:
         return f"{person.name} [account {person.account_id}]"
     if isinstance(person, Updater):
+        assert person.username is not None  # the model requires username or account_id
         email = config.jira.email_of(person.username)
         return f"{person.name} <{email}> (ACCESS username {person.username})"
     return f"{person.name} <{person.email}>"
@@ -480,10 +481,10 @@ class _Planner:
             if group.name.casefold() in wanted:
                 continue
             parsed = parse_group_name(self.prefix, group.name)
-            role = parsed[1] if parsed else None
+            old_role = parsed[1] if parsed else None
             # An old group of a renamed queue goes only once the new one holds its people.
-            depends = granted[role][1] if role in granted else []
-            self.delete_group(queue.name, group, role, depends, source)
+            depends = granted[old_role][1] if old_role in granted else []
+            self.delete_group(queue.name, group, old_role, depends, source)
         return granted
 
     def plan_component(

@@ -37,7 +37,7 @@ from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import Location, Role
 from accessq.snapshot import Account, Target
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 
 Action = Literal[
     "create_component",

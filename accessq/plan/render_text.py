@@ -70,7 +70,7 @@ def _indent(text: Text, by: int) -> RenderableType:
 
 
 def _block(block: QueueBlock) -> list[RenderableType]:
-    out = [_line(block.symbol, block.title, block.source, bold=True)]
+    out: list[RenderableType] = [_line(block.symbol, block.title, block.source, bold=True)]
     for line in block.lines:
         source = line.source if line.source != block.source else None
         out.append(_indent(_line(line.symbol, line.text, source), 4))

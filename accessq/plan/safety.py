@@ -74,7 +74,7 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
         elif change.action == "delete_group" and change.role not in _roles_of(queue):
             dropped_roles.append((change.queue, change.role or "", change.target))
 
-    for queue, actions in deleted.items():
+    for gone, actions in deleted.items():
         what = ["the component"] if "delete_component" in actions else []
         for action, noun in (("delete_group", "groups"), ("delete_jsm_queue", "JSM queue views")):
             if action in actions:
@@ -82,8 +82,8 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
         violations.append(
             Violation(
                 rule="delete",
-                queue=queue,
-                message=f"{queue}: the plan deletes this queue ({', '.join(what)}); "
+                queue=gone,
+                message=f"{gone}: the plan deletes this queue ({', '.join(what)}); "
                 "re-run with --allow-delete to allow it",
                 flag="--allow-delete",
             )

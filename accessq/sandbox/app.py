@@ -13,7 +13,7 @@ import json
 import logging
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -127,7 +127,7 @@ class SandboxApp:
 
     # -- the pieces ------------------------------------------------------------------------
 
-    def _match(self, environ: dict[str, Any]) -> tuple[Rule | None, dict[str, Any] | Exception]:
+    def _match(self, environ: dict[str, Any]) -> tuple[Rule | None, Mapping[str, Any] | Exception]:
         adapter = self.url_map.bind_to_environ(environ)
         try:
             rule, args = adapter.match(return_rule=True)
@@ -136,7 +136,7 @@ class SandboxApp:
         return rule, args
 
     def _dispatch(
-        self, request: Request, rule: Rule | None, args: dict[str, Any] | Exception
+        self, request: Request, rule: Rule | None, args: Mapping[str, Any] | Exception
     ) -> tuple[Response, str | None]:
         if rule is None:
             if isinstance(args, MethodNotAllowed):

@@ -21,7 +21,7 @@ class YamlError(ValueError):
     """A seed file that is not valid YAML, or has a duplicate key."""
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _LineLoader(_BaseLoader):
     pass
 
 
