@@ -130,6 +130,18 @@ def test_deleting_a_queue_needs_allow_delete(sandbox: Any, tmp_path: Path) -> No
     assert not [g for g in client.groups("ats-expanse") if g.startswith("ats-expanse")]
 
 
+def test_a_429_storm_is_ridden_out_in_one_run(make_sandbox: Any) -> None:
+    """Real time, no test seams: after a 429 the whole client waits and slows down, so Jira's
+    burst limit costs seconds, not a failed run."""
+    sandbox = make_sandbox("cloud")
+    sandbox.control.set_faults(rate_limit=8, rate_window_s=0.05)  # 160 requests/s in bursts of 8
+    result = run(sandbox, "apply", str(EXAMPLE), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert sandbox.control.stats()["by_status"].get("429", 0) > 0  # the storm did happen
+    sandbox.control.clear_faults()
+    assert "No changes." in run(sandbox, "plan", str(EXAMPLE)).stdout
+
+
 @pytest.mark.parametrize(
     "faults",
     [

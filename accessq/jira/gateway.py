@@ -246,6 +246,8 @@ class Gateway:
                     raise RetriesExhausted(
                         f"{exc}; gave up after {retry_number - 1} retries", status=exc.status
                     ) from None
+                if exc.status == 429:
+                    self.pacer.throttled(delay)  # the other threads wait it out in acquire()
                 self.pacer.sleep(delay)
                 result = happened()
                 if result is not None:

@@ -68,6 +68,11 @@ class Pacer:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _tokens: float | None = field(default=None, init=False, repr=False)  # None: bucket unused
     _stamp: float = field(default=0.0, init=False, repr=False)
+    # After a 429 every thread holds back, not only the one that was told: Jira's limit is per
+    # account, so the whole client waits out Retry-After and then sends at a reduced rate that
+    # climbs back as requests succeed (additive increase, multiplicative decrease).
+    _paused_until: float = field(default=0.0, init=False, repr=False)
+    _rate: float | None = field(default=None, init=False, repr=False)  # None: policy.rate_limit
 
     # -- retries -----------------------------------------------------------------------------
 
@@ -107,9 +112,36 @@ class Pacer:
 
     # -- client-side rate limit --------------------------------------------------------------
 
+    def throttled(self, delay: float) -> None:
+        """Jira answered 429: pause every request for `delay` seconds and halve the rate."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self.clock() + delay)
+            current = self._rate if self._rate is not None else self.policy.rate_limit
+            if current > 0:
+                self._rate = max(1.0, current / 2)
+                # No burst right after a 429: the saved-up tokens are what tripped the limit.
+                self._tokens = min(self._tokens if self._tokens is not None else 0.0, 0.0)
+                self._stamp = self._paused_until
+
+    def succeeded(self) -> None:
+        """A request went through: win back a little of the rate a 429 took."""
+        if self._rate is None:
+            return
+        with self._lock:
+            if self._rate is not None:
+                grown = self._rate + 1.0
+                self._rate = None if grown >= self.policy.rate_limit else grown
+
+    @property
+    def current_rate(self) -> float:
+        return self._rate if self._rate is not None else self.policy.rate_limit
+
     def acquire(self) -> None:
         """Take one token, sleeping (once, outside the lock) until it is due."""
-        rate = self.policy.rate_limit
+        pause = self._paused_until - self.clock()
+        if pause > 0:
+            self.sleep(pause)
+        rate = self.current_rate
         if rate <= 0:
             return
         burst = max(1, self.policy.burst)

@@ -109,6 +109,7 @@ class PolicySession(ResilientSession):
             if response is not None:
                 self._local.request_id = response.headers.get("X-AREQUESTID")
             if response is not None and response.ok:
+                self.pacer.succeeded()
                 return response
             if response is not None and response.status_code not in TRANSIENT:
                 raise error_for_response(response, auth_hint=self.auth_hint) from None
@@ -128,6 +129,8 @@ class PolicySession(ResilientSession):
             )
             if delay is None:
                 raise _exhausted(self.pacer, method, url, response, retry_number - 1) from None
+            if status == 429:
+                self.pacer.throttled(delay)  # the other threads wait it out in acquire()
             self.pacer.sleep(delay)
 
 

@@ -26,11 +26,23 @@ class SleepRecorder:
     def __init__(self, real: float = 0.0) -> None:
         self.real = real
         self.calls: list[float] = []
+        self._skipped = 0.0  # asked for but not really slept: the clock jumps over it
 
     def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
-        if self.real:
-            time.sleep(min(seconds, self.real))
+        waited = min(seconds, self.real) if self.real else 0.0
+        if waited:
+            time.sleep(waited)
+        self._skipped += seconds - waited
+
+    def clock(self) -> float:
+        """The pacer's clock: real time plus every wait that was skipped."""
+        return time.monotonic() + self._skipped
+
+    def retry_waits(self, seconds: float) -> int:
+        """How many waits of exactly `seconds` were asked (the retries; other threads' pauses
+        after a 429 wait only what is left of it)."""
+        return sum(1 for call in self.calls if call == seconds)
 
 
 @pytest.fixture(params=["cloud", "dc"])
@@ -59,5 +71,6 @@ def connect(
         if sandbox.flavor == "cloud"
         else {"pat": Secret(token)}
     )
-    pacer = Pacer(policy or RetryPolicy(rate_limit=0), sleep=sleep or SleepRecorder())
+    sleep = sleep or SleepRecorder()
+    pacer = Pacer(policy or RetryPolicy(rate_limit=0), sleep=sleep, clock=sleep.clock)
     return Gateway.connect(sandbox.url, project=project, pacer=pacer, **auth)

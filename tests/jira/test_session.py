@@ -62,7 +62,18 @@ class Scripted(BaseAdapter):
 
 def session(script: Iterable[Any], **policy: Any) -> tuple[PolicySession, Scripted, list[float]]:
     slept: list[float] = []
-    pacer = Pacer(RetryPolicy(rate_limit=0, **policy), sleep=slept.append, uniform=lambda a, b: 1.0)
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:  # fake time: a sleep moves the pacer's clock on
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(
+        RetryPolicy(rate_limit=0, **policy),
+        sleep=sleep,
+        clock=lambda: now[0],
+        uniform=lambda a, b: 1.0,
+    )
     s = PolicySession(pacer, timeout=5, auth_hint="check ACCESSQ_JIRA_PAT")
     adapter = Scripted(script)
     s.mount("https://", adapter)

@@ -32,10 +32,16 @@ def asked_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     only the real time spent waiting is shortened, so fault tests run in seconds.
     """
     asked: list[float] = []
+    skipped = [0.0]  # asked for but not really slept: the pacer's clock jumps over it
 
     def capped_sleep(seconds: float) -> None:
         asked.append(seconds)
-        time.sleep(min(seconds, REAL_SLEEP_CAP))
+        waited = min(seconds, REAL_SLEEP_CAP)
+        time.sleep(waited)
+        skipped[0] += seconds - waited
+
+    def clock() -> float:
+        return time.monotonic() + skipped[0]
 
     real_open = connection.open_gateway
 
@@ -47,7 +53,9 @@ def asked_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         pacer: Pacer | None = None,
     ) -> Iterator[Gateway]:
         policy = policy or RetryPolicy(rate_limit=settings.rate_limit)
-        with real_open(settings, policy=policy, pacer=pacer or Pacer(policy, capped_sleep)) as gw:
+        with real_open(
+            settings, policy=policy, pacer=pacer or Pacer(policy, capped_sleep, clock)
+        ) as gw:
             yield gw
 
     monkeypatch.setattr(connection, "open_gateway", open_with_capped_sleep)
