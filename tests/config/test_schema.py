@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,12 @@ def test_the_schema_rejects_what_validate_rejects(
     validator: jsonschema.Draft202012Validator, data: dict[str, Any]
 ) -> None:
     assert _errors(validator, data) != []
+
+
+def test_the_committed_example_schema_is_current() -> None:
+    """examples/queues.yaml points editors at examples/queues.schema.json; keep it in step.
+
+    Regenerate with: accessq schema > examples/queues.schema.json
+    """
+    committed = EXAMPLE.with_name("queues.schema.json")
+    assert json.loads(committed.read_text(encoding="utf-8")) == json_schema()
