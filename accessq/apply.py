@@ -67,6 +67,9 @@ class StepResult:
 class ApplyResult:
     steps: list[StepResult] = field(default_factory=list)
     journal: Path | None = None
+    # Set when a step failed in a way every other write would too (no permission, credentials
+    # refused): the run stopped there, and this is Jira's answer.
+    stopped_by: str | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for s in self.steps if s.status == status)
@@ -220,8 +223,13 @@ def execute(
     journal: Journal | None = None,
     on_step: Callable[[StepResult], None] | None = None,
     request_id: Callable[[], str | None] = lambda: None,
+    fatal: tuple[type[Exception], ...] = (),
 ) -> ApplyResult:
-    """Apply `plan.changes`; never raises for a failed change (it is reported in the result)."""
+    """Apply `plan.changes`; never raises for a failed change (it is reported in the result).
+
+    A failure of a `fatal` type (e.g. Jira's 403) stops the run: every later write would be
+    refused the same way, so the rest is skipped instead of tried.
+    """
     runner = _Runner(jira)
     by_id = {c.id: c for c in plan.changes}
     outcome: dict[str, StepResult] = {}
@@ -233,6 +241,8 @@ def execute(
             runner.run(change)
         except Exception as exc:  # a failed change is a result, not a crash; one line
             message = " ".join(str(exc).split()) or type(exc).__name__
+            if isinstance(exc, fatal) and result.stopped_by is None:
+                result.stopped_by = message
             return StepResult(
                 change, "failed", message, time.perf_counter() - started
             ), request_id()
@@ -257,6 +267,8 @@ def execute(
                 for change in pending:
                     waiting = any(d in by_id and d not in outcome for d in change.depends_on)
                     reason = _blocked_by(change, outcome, by_id)
+                    if result.stopped_by is not None:
+                        reason = "skipped: the run stopped after Jira refused a write"
                     if reason:
                         record(StepResult(change, "skipped", reason), None)
                     elif waiting or len(running) >= workers:

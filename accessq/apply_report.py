@@ -1,10 +1,13 @@
-"""How an apply reports at the end: what did not go right, the counts, the journal."""
+"""How an apply reports at the end: per queue what was done, what failed and why; the journal."""
 
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 
 from accessq.apply import ApplyResult, StepResult, summarize
+
+ALL_QUEUES_UP_TO = 30  # beyond this many queues, only those with problems get a row
 
 
 def _describe(step: StepResult) -> str:
@@ -15,25 +18,46 @@ def _describe(step: StepResult) -> str:
 
 
 def render_result(result: ApplyResult) -> str:
-    """The closing report: failures and skips with their reasons, the counts, the journal."""
+    """The closing report on stderr."""
     from rich.console import Console
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, no_color=True, highlight=False)
-    problems = result.problems()
-    if problems:
-        table = Table(title="Steps that did not complete", title_justify="left")
-        table.add_column("queue")
-        table.add_column("step")
-        table.add_column("result")
-        table.add_column("why")
-        for step in problems:
-            table.add_row(step.change.queue, _describe(step), step.status, step.error or "")
-        console.print(table)
+    if result.stopped_by is not None:
+        # Every other write would be refused the same way: one line, not a row per step.
+        console.print(f"error: Jira refused a write, so the apply stopped: {result.stopped_by}")
+    else:
+        by_queue: dict[str, list[StepResult]] = defaultdict(list)
+        for step in result.steps:
+            by_queue[step.change.queue].append(step)
+        table = Table(title="Apply", title_justify="left")
+        for column in ("queue", "done", "failed", "skipped", "first problem"):
+            table.add_column(
+                column, justify="right" if column in ("done", "failed", "skipped") else "left"
+            )
+        quiet_queues = 0
+        for queue in sorted(by_queue, key=str.casefold):
+            steps = by_queue[queue]
+            problem = next((s for s in steps if s.status != "done"), None)
+            if problem is None and len(by_queue) > ALL_QUEUES_UP_TO:
+                quiet_queues += 1
+                continue
+            counts = [sum(1 for s in steps if s.status == k) for k in ("done", "failed", "skipped")]
+            why = f"{_describe(problem)}: {problem.error}" if problem else ""
+            table.add_row(queue, *map(str, counts), why)
+        if quiet_queues:
+            table.add_row(f"{quiet_queues} other queues", "all", "0", "0", "")
+        if by_queue:
+            console.print(table)
     console.print(summarize(result.steps))
     if result.journal:
         console.print(f"Journal: {result.journal}")
-    if problems:
+    if result.stopped_by is not None:
+        console.print(
+            "Nothing else was touched; give the account the rights accessq needs "
+            "(docs/site-setup.md), then run the same apply again."
+        )
+    elif result.problems():
         console.print("Nothing else was touched; run the same apply again to finish the job.")
     return buffer.getvalue()

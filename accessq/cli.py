@@ -138,6 +138,10 @@ def _stopped(exc: Exception) -> typer.Exit:
     return typer.Exit(exc.code)
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
         typer.echo(message, err=True)
@@ -232,7 +236,7 @@ def apply(
         raise fail("give queue files/folders or --plan FILE (one of them)")
     if plan_file and queue:
         raise fail("--queue cannot narrow a saved plan; it applies what it says")
-    interactive = sys.stdin.isatty()
+    interactive = _stdin_is_terminal()
     if not yes and not interactive:
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
     only = set(queue) if queue else None
@@ -270,6 +274,7 @@ def apply(
 def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
     from accessq.apply import Journal, execute
     from accessq.apply_report import render_result
+    from accessq.jira.errors import AuthenticationError, PermissionDenied
     from accessq.progress import progress_bar
     from accessq.workflow import Stop as wf_stop
 
@@ -290,6 +295,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
                 journal=journal,
                 on_step=on_step,
                 request_id=gateway.last_request_id,
+                fatal=(AuthenticationError, PermissionDenied),
             )
     except KeyboardInterrupt:
         raise wf_stop(

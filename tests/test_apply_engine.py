@@ -183,3 +183,59 @@ def test_journal_records_every_step_as_json_lines(tmp_path: Path) -> None:
     assert {line["request_id"] for line in lines} == {"req-1"}
     assert {line["change"] for line in lines} == {c.id for c in plan.changes}
     assert all(line["time"] and line["action"] and line["target"] for line in lines)
+
+
+class SlowJira(FakeJira):
+    """Each group create takes a moment; records how many ran at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.most = 0
+        self.gate = threading.Lock()
+
+    def create_group(self, name: str) -> None:
+        with self.gate:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        threading.Event().wait(0.02)
+        with self.gate:
+            self.in_flight -= 1
+        super().create_group(name)
+
+
+def test_independent_steps_overlap_but_never_beyond_the_concurrency() -> None:
+    queues = [
+        RPQueue(name=f"RP-{i}", agents=[Contact(name="Jane Doe", email="jdoe@example.edu")])
+        for i in range(6)
+    ]
+    plan = diff(_config(*queues), _observed())
+    jira = SlowJira()
+    result = execute(plan, jira, concurrency=3)
+    assert result.ok
+    assert jira.most == 3  # 12 group creates, three at a time
+
+
+def test_a_fatal_refusal_stops_the_run() -> None:
+    config = _config(
+        RPQueue(name="Delta", agents=[Contact(name="Jane Doe", email="jdoe@example.edu")]),
+        RPQueue(name="Expanse", agents=[Contact(name="Raj Patel", email="rpatel@example.edu")]),
+    )
+    plan = diff(config, _observed())
+
+    class Refused(Exception):
+        pass
+
+    class RefusingJira(FakeJira):
+        def create_group(self, name: str) -> None:
+            self._call("create_group", name)
+            raise Refused("HTTP 403: You do not have permission to create groups")
+
+    jira = RefusingJira()
+    result = execute(plan, jira, concurrency=1, fatal=(Refused,))
+    assert result.stopped_by == "HTTP 403: You do not have permission to create groups"
+    refused_at = jira.calls.index(("create_group", "ats-delta-agents"))
+    assert refused_at == len(jira.calls) - 1  # nothing attempted after the refusal
+    assert result.count("failed") == 1
+    assert result.count("done") == refused_at
+    assert result.count("skipped") == len(plan.changes) - refused_at - 1

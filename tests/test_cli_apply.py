@@ -70,12 +70,15 @@ def _client(sandbox: Any) -> JIRA:
 
 def test_read_only_account_gets_one_clear_error_and_nothing_changes(sandbox: Any) -> None:
     sandbox.control.reset_stats()
-    result = run(sandbox, "apply", str(EXAMPLE), "--yes", login="viewer")
+    result = run(sandbox, "apply", str(EXAMPLE), "--yes", "--concurrency", "4", login="viewer")
     assert result.exit_code == 1
-    assert write_counts(sandbox) > 0  # it tried, and Jira refused
-    problems = [line for line in result.stderr.splitlines() if "403" in line or "ermission" in line]
-    assert problems, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error: Jira refused a write, so the apply stopped: ")
+    assert "403" in errors[0] or "ermission" in errors[0]
     assert "Traceback" not in result.stderr + result.stdout
+    # It stopped at the first refusal: no more writes than were already in flight.
+    assert 0 < write_counts(sandbox) <= 4
     # Nothing changed: a plan still wants to create every queue.
     after = run(sandbox, "plan", str(EXAMPLE))
     assert "Plan: 10 queues to create" in after.stdout
@@ -263,3 +266,41 @@ def test_list_queues_shows_managed_and_unmanaged_queues(sandbox: Any) -> None:
 def test_version_and_help_work_without_jira() -> None:
     assert CliRunner().invoke(app, ["--version"]).stdout.startswith("accessq ")
     assert "plan" in CliRunner().invoke(app, ["--help"]).stdout
+
+
+def test_on_a_terminal_apply_asks_and_no_changes_nothing(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("accessq.cli._stdin_is_terminal", lambda: True)
+    sandbox.control.reset_stats()
+    declined = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="n\n", env=env_for(sandbox))
+    assert declined.exit_code == 1
+    assert "Apply these changes?" in declined.stderr
+    assert "Cancelled; nothing was changed." in declined.stderr
+    assert write_counts(sandbox) == 0
+    accepted = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="y\n", env=env_for(sandbox))
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "No changes." in run(sandbox, "plan", str(EXAMPLE)).stdout
+
+
+def test_force_overrides_the_removal_fraction_end_to_end(sandbox: Any, tmp_path: Path) -> None:
+    """Removing 2 of Delta's 4 agents (50% > 25%) is blocked; --force lets it through."""
+    text = EXAMPLE.read_text()
+    four = text.replace(
+        "      - {name: Raj Patel, email: rpatel@illinois.example.edu}\n",
+        "      - {name: Raj Patel, email: rpatel@illinois.example.edu}\n"
+        "      - {name: Li Wei, email: lwei@psc.example.edu}\n"
+        "      - {name: Emma Novak, email: enovak@sdsc.example.edu}\n",
+        1,
+    )
+    assert four != text
+    big = tmp_path / "big.yaml"
+    big.write_text(four)
+    assert run(sandbox, "apply", str(big), "--yes").exit_code == 0
+    blocked = run(sandbox, "apply", str(EXAMPLE), "--yes")
+    assert blocked.exit_code == 3
+    assert "exceeds max_removal_fraction 0.25; re-run with --force" in blocked.stdout
+    assert "Delta: removing 2 of 4 agents (50%)" in blocked.stdout
+    forced = run(sandbox, "apply", str(EXAMPLE), "--yes", "--force")
+    assert forced.exit_code == 0, forced.stdout + forced.stderr
+    assert "No changes." in run(sandbox, "plan", str(EXAMPLE)).stdout
