@@ -7,11 +7,18 @@ Heavy modules (pydantic, jira, rich, the sandbox) are imported inside the comman
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer vendors click from 0.2x on; before that it depends on it
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply import ApplyResult
@@ -22,7 +29,46 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they need wh
     from accessq.snapshot import Observed
     from accessq.workflow import Planned
 
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors as one `error:` line and exit code 1.
+
+    Click's default is a boxed, multi-line message and exit code 2, which is the code a
+    `plan --detailed-exitcode` uses for "changes present": a mistyped flag in CI must not read
+    as a successful plan.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        call = (args, prog_name, complete_var, False, windows_expand_args)
+        if not standalone_mode:
+            return super().main(*call, **kwargs)
+        try:
+            code = super().main(*call, **kwargs)
+        except UsageError as exc:
+            if not exc.format_message():  # a bare `accessq`: the help was shown, nothing failed
+                sys.exit(0)
+            where = exc.ctx.command_path if exc.ctx is not None else "accessq"
+            typer.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(1)
+        except ClickException as exc:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(1)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="accessq",
     help="ACCESS ticket-routing queues in Jira Service Management, kept as code.",
     no_args_is_help=True,
@@ -34,6 +80,7 @@ sandbox_app = typer.Typer(help="The local Jira-compatible sandbox server.", no_a
 app.add_typer(sandbox_app, name="sandbox")
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
+JOURNAL_DIR = Path(".accessq/journal")
 
 
 def _version(value: bool) -> None:
@@ -138,6 +185,17 @@ def _stopped(exc: Exception) -> typer.Exit:
     return typer.Exit(exc.code)
 
 
+def _queue_files(paths: list[Path]) -> list[Path]:
+    """The files a PATH argument stands for (a folder: its queue files)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += [p for p in path.iterdir() if p.suffix in (".yaml", ".yml")]
+        else:
+            files.append(path)
+    return files
+
+
 def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
@@ -147,13 +205,26 @@ def _say(message: str, quiet: bool) -> None:
         typer.echo(message, err=True)
 
 
+def _quiet_logs(quiet: bool) -> None:
+    """--quiet also silences accessq's warnings (e.g. a long rate-limit wait); errors stay."""
+    if quiet:
+        import logging
+
+        logging.getLogger("accessq").setLevel(logging.ERROR)
+
+
 def _render_plan(planned: Planned, fmt: str) -> str:
+    import shutil
+
     from accessq.plan import render, use_color
 
+    # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
     return render(
         planned.plan,
         cast("Format", fmt),
         color=use_color(sys.stdout),
+        width=max(60, width),
         violations=planned.violations,
     )
 
@@ -175,7 +246,10 @@ def plan(
     """Read the live Jira and show what `apply` would change. Read-only."""
     from accessq import workflow as wf
 
+    _quiet_logs(quiet)
     only = set(queue) if queue else None
+    if out is not None and any(out.resolve() == p.resolve() for p in _queue_files(paths)):
+        raise fail(f"--out {out} is one of the queue files being planned; choose another name")
     try:
         config = wf.load(paths)
         with wf.connect(config, jira_url) as gateway:
@@ -239,7 +313,12 @@ def apply(
     interactive = _stdin_is_terminal()
     if not yes and not interactive:
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
+    _quiet_logs(quiet)
     only = set(queue) if queue else None
+    try:
+        JOURNAL_DIR.mkdir(parents=True, exist_ok=True)  # before any write, not after the plan
+    except OSError as exc:
+        raise fail(f"cannot write the journal folder {JOURNAL_DIR}: {exc.strerror}") from None
     try:
         saved = wf.read_plan_file(plan_file) if plan_file else None
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
@@ -278,7 +357,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
     from accessq.progress import progress_bar
     from accessq.workflow import Stop as wf_stop
 
-    journal = Journal(Path(".accessq/journal"))
+    journal = Journal(JOURNAL_DIR)
     total, done = len(plan_.changes), 0
     try:
         with progress_bar("Applying", enabled=not quiet) as update:
@@ -316,6 +395,7 @@ def _read_site(
     from accessq import workflow as wf
     from accessq.config.models import Config
 
+    _quiet_logs(quiet)
     try:
         config = wf.load(paths) if paths else Config(version=1)
         with wf.connect(config, jira_url) as gateway:
@@ -333,12 +413,13 @@ def list_queues(
         typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
     ] = None,
     jira_url: JiraUrlOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Every queue in the live project, managed by accessq or not."""
     from accessq.jira.listing import render_queue_list
     from accessq.plan import use_color
 
-    config, observed = _read_site(paths, jira_url, quiet=True)
+    config, observed = _read_site(paths, jira_url, quiet=quiet)
 
     sys.stdout.write(
         render_queue_list(
@@ -377,6 +458,16 @@ def export(
         raise fail("give --out FILE or --split FOLDER, not both")
     config, observed = _read_site(paths, jira_url, quiet=quiet)
     files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
+    from accessq.jira.mapping import decode_description
+
+    managed = [c for c in observed.components if decode_description(c.description).managed]
+    if managed and not observed.groups:
+        prefix = config.jira.group_prefix
+        typer.echo(
+            f"warning: {len(managed)} managed queues but no groups named {prefix}<queue>-<role>: "
+            "if they use another group_prefix, pass --config with the queue files that set it",
+            err=True,
+        )
     if split is None and out is None:
         sys.stdout.write(files[next(iter(files))])
         return

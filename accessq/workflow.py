@@ -19,6 +19,7 @@ from accessq.plan.safety import Violation
 from accessq.snapshot import Observed
 
 EXIT_ERROR, EXIT_BLOCKED = 1, 3
+MAX_DRIFT_LINES = 10
 
 
 class Stop(Exception):
@@ -147,10 +148,13 @@ def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
     parts = fingerprint_parts(fresh, config, only=only)
     if parts != saved.fingerprint_parts:
         drift = describe_drift(saved.fingerprint_parts, parts)
+        shown = [f"  {line}" for line in drift[:MAX_DRIFT_LINES]]
+        if len(drift) > MAX_DRIFT_LINES:
+            shown.append(f"  ... and {len(drift) - MAX_DRIFT_LINES} more")
         raise Stop(
-            "error: the saved plan is stale: Jira or the configuration changed since it was made;"
-            " run `accessq plan` again",
-            *(f"  {line}" for line in drift),
+            "error: the saved plan is stale: Jira or the configuration changed since it was made"
+            " (or the plan was applied already); run `accessq plan` again",
+            *shown,
         )
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import AwardeeQueue, Config, Contact, Location, RPQueue, Updater
 from accessq.config.origins import Origins
-from accessq.jira.mapping import slug
+from accessq.jira.mapping import group_name, slug
+
+MAX_GROUP_NAME = 255  # Jira's limit on a group name
 
 
 def check_config(config: Config, origins: Origins | None = None) -> list[Diagnostic]:
@@ -78,6 +80,15 @@ def _names(config: Config, where: Origins) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 f"{name.what} '{name.text}' has no letters or digits, "
                 "so it gives no Jira group name",
+                name.location,
+                name.key_path,
+            )
+            continue
+        longest = group_name(config.jira.group_prefix, name.text, "watchers")
+        if len(longest) > MAX_GROUP_NAME:
+            yield Diagnostic(
+                f"{name.what} '{name.text[:40]}...' is too long: its group {longest[:30]}... "
+                f"would have {len(longest)} characters, and Jira allows {MAX_GROUP_NAME}",
                 name.location,
                 name.key_path,
             )

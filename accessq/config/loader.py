@@ -164,7 +164,10 @@ def _validate_file(doc: YamlDocument, errors: list[Diagnostic]) -> _FileConfig:
     data = doc.data
     result = _FileConfig(doc)
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the single value {data!r}"
+        # Cut long values: a file that is not YAML at all (a .env, /etc/passwd) is one big
+        # scalar, and echoing it whole would print whatever secrets it holds.
+        shown = repr(data) if len(repr(data)) <= 40 else repr(data)[:37] + "..."
+        kind = "a list" if isinstance(data, list) else f"the single value {shown}"
         errors.append(
             Diagnostic(
                 f"the top level must be a mapping of keys (version, jira, safety, rp_queues, "

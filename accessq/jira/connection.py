@@ -7,7 +7,9 @@ With no URL anywhere, accessq runs the sandbox in-process (DESIGN section 5).
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ ENV_PAT = "ACCESSQ_JIRA_PAT"
 ENV_PROJECT = "ACCESSQ_JIRA_PROJECT"
 ENV_RATE_LIMIT = "ACCESSQ_JIRA_RATE_LIMIT"
 DEFAULT_SANDBOX_DB = Path(".accessq/sandbox.sqlite")
+_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
 SANDBOX_LOGIN = ("admin", "admin")  # the sandbox's default admin account (demo seed)
 
 
@@ -80,6 +83,26 @@ class ConnectionSettings:
         )
         if settings.url is not None:
             settings.credentials()  # fail now, with one line, rather than at the first request
+        elif settings.user or settings.token or settings.pat:
+            # Credentials mean a real Jira was meant: a missing URL secret in CI must not turn
+            # into a green run against the throwaway local sandbox.
+            given = ", ".join(
+                name
+                for name, value in (
+                    (ENV_USER, settings.user),
+                    (ENV_TOKEN, settings.token),
+                    (ENV_PAT, settings.pat),
+                )
+                if value
+            )
+            raise ConfigurationError(
+                f"{given} set but no Jira URL: set {ENV_URL} (or jira.url, or --jira-url); "
+                f"to use the local sandbox, unset {given}"
+            )
+        if not _PROJECT_KEY.fullmatch(settings.project):
+            raise ConfigurationError(
+                f"{settings.project!r} is not a Jira project key (capital letters, e.g. ATS)"
+            )
         return settings
 
     def credentials(self) -> tuple[tuple[str, Secret] | None, Secret | None]:
@@ -155,7 +178,12 @@ def open_gateway(
 
     try:
         running = start_background(db=settings.sandbox_db, flavor="cloud")
-    except (OSError, ValueError) as exc:  # e.g. an unwritable .accessq/ or a damaged state file
+    except OSError as exc:  # e.g. an unwritable current folder
+        raise GatewayError(
+            f"cannot start the local sandbox ({settings.sandbox_db}): "
+            f"{(exc.strerror or str(exc)).lower()}; run accessq from a folder you can write to"
+        ) from None
+    except ValueError as exc:  # a damaged state file
         raise GatewayError(
             f"cannot start the local sandbox ({settings.sandbox_db}): {exc}"
         ) from None
@@ -190,6 +218,8 @@ def _rate_limit(raw: str | None) -> float:
         return RetryPolicy.rate_limit
     try:
         value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError(raw)
     except ValueError:
         raise ConfigurationError(
             f"{ENV_RATE_LIMIT}={raw!r} is not a number of requests per second"

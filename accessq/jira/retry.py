@@ -11,6 +11,7 @@ Clock, sleep and randomness are injected so tests never wait.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -18,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
+_log = logging.getLogger("accessq")
+NOTICE_SECONDS = 5.0  # waits at least this long are announced on stderr
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 THROTTLED = frozenset({429, 503})  # Jira's "slow down": safe to retry, the call did not run
 GATEWAY_FAILURES = frozenset({502, 504})  # the call may have run: retried on reads only
@@ -115,7 +118,11 @@ class Pacer:
     def throttled(self, delay: float) -> None:
         """Jira answered 429: pause every request for `delay` seconds and halve the rate."""
         with self._lock:
-            self._paused_until = max(self._paused_until, self.clock() + delay)
+            until = self.clock() + delay
+            if delay >= NOTICE_SECONDS and until > self._paused_until + 1:
+                # A long silent wait reads as a hung CI job: say once why nothing moves.
+                _log.warning("Jira is rate limiting (HTTP 429): waiting %.0f s as it asks", delay)
+            self._paused_until = max(self._paused_until, until)
             current = self._rate if self._rate is not None else self.policy.rate_limit
             if current > 0:
                 self._rate = max(1.0, current / 2)

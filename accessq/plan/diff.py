@@ -251,7 +251,8 @@ class _Planner:
         if slot.adopting and slot.component is not None:
             self.notes.append(
                 f'{queue.name}: adopts the component "{slot.component.name}", which accessq does '
-                f'not manage yet (adopt: true): the line "{MARKER}" is added to its description.'
+                f"not manage yet (adopt: true): its description becomes the configured one, "
+                f'ending with the line "{MARKER}"'
             )
         elif queue.adopt and slot.component is not None:
             self.notes.append(

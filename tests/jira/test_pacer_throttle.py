@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from accessq.jira.retry import Pacer, RetryPolicy
 
 
@@ -53,3 +57,14 @@ def test_the_reduced_rate_spaces_requests() -> None:
     pacer.acquire()
     pacer.acquire()
     assert fake.slept[-1] == 0.2
+
+
+def test_a_long_wait_is_announced_once(caplog: pytest.LogCaptureFixture) -> None:
+    pacer, _ = _pacer()
+    with caplog.at_level(logging.WARNING, logger="accessq"):
+        pacer.throttled(20.0)
+        pacer.throttled(20.0)  # a second thread told the same thing at the same time
+        pacer.throttled(1.0)  # short waits pass without a word
+    assert [r.getMessage() for r in caplog.records] == [
+        "Jira is rate limiting (HTTP 429): waiting 20 s as it asks"
+    ]

@@ -52,7 +52,7 @@ def test_adopt_updates_the_component_with_the_marker_instead_of_a_conflict() -> 
     assert plan.summary.change == ["Delta"]
     assert plan.notes[1] == (
         'Delta: adopts the component "Delta", which accessq does not manage yet (adopt: true): '
-        'the line "Managed by accessq." is added to its description.'
+        'its description becomes the configured one, ending with the line "Managed by accessq."'
     )
 
     after = simulate(observed, plan)

@@ -1,0 +1,76 @@
+"""Mistakes a user makes at the command line: each is one `error:` line and exit code 1."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import run
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "queues.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plan", "q.yaml", "--detailed-exitcod"], "error: No such option: --detailed-exitcod"),
+        (["plan"], "error: Missing argument 'paths'."),
+        (["plan", "q.yaml", "--format", "xml"], "error: Invalid value for '--format'"),
+        (["apply", "q.yaml", "--concurrency", "0"], "error: Invalid value for '--concurrency'"),
+        (["bogus"], "error: No such command 'bogus'."),
+    ],
+)
+def test_usage_errors_are_one_line_and_never_exit_2(args: list[str], message: str) -> None:
+    """Exit code 2 means 'changes present' to CI; a typo must not read as a green plan."""
+    result = run(args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_credentials_without_a_url_never_fall_back_to_the_sandbox() -> None:
+    result = run(
+        ["apply", str(EXAMPLE), "--yes"],
+        {"ACCESSQ_JIRA_USER": "bot@example.org", "ACCESSQ_JIRA_TOKEN": "tok"},
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: ACCESSQ_JIRA_USER, ACCESSQ_JIRA_TOKEN set but no Jira URL: set ACCESSQ_JIRA_URL"
+    )
+    assert not Path(".accessq/sandbox.sqlite").exists()  # no sandbox started, nothing applied
+
+
+def test_plan_out_never_overwrites_a_queue_file(tmp_path: Path) -> None:
+    queues = tmp_path / "queues.yaml"
+    shutil.copy(EXAMPLE, queues)
+    result = run(["plan", str(queues), "--out", str(queues)])
+    assert result.exit_code == 1
+    assert "is one of the queue files being planned" in result.stderr
+    assert queues.read_text() == EXAMPLE.read_text()
+
+
+def test_an_unwritable_journal_stops_apply_before_anything_happens() -> None:
+    Path(".accessq").mkdir()
+    Path(".accessq/journal").write_text("not a folder")
+    result = run(["apply", str(EXAMPLE), "--yes"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: cannot write the journal folder .accessq/journal: File exists"
+    )
+    assert result.stdout == ""  # stopped before reading or planning
+
+
+def test_a_file_that_is_not_yaml_is_not_echoed_whole(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("ACCESSQ_JIRA_TOKEN=supersecret-value-that-must-not-be-printed\n")
+    result = run(["validate", str(env_file)])
+    assert result.exit_code == 1
+    assert "must-not-be-printed" not in result.stdout + result.stderr
+    assert "the single value 'ACCESSQ_JIRA_TOKEN=supersecret-value..." in result.stdout
