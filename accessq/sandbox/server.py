@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import shutil
 import signal
@@ -136,10 +137,16 @@ def _make_server(
 ) -> _Server:
     _check_address(host, port)
     app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label)
+    # Werkzeug reports a busy port itself, on stderr in two lines, then exits; say it in one.
+    said = io.StringIO()
     try:
-        return _Server(host, port, app)
+        with contextlib.redirect_stderr(said):
+            return _Server(host, port, app)
     except OSError as exc:
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except SystemExit:
+        reason = said.getvalue().strip().splitlines()[0] if said.getvalue().strip() else "failed"
+        raise OSError(f"cannot listen on {host}:{port}: {reason.lower()}") from None
 
 
 def _url(server: _Server) -> str:

@@ -78,3 +78,14 @@ def test_serve_cli_refuses_other_hosts_and_bad_ports(tmp_path: Path) -> None:
         result.output.strip() == "error: port 70000 is not between 0 and 65535 (0 picks a free one)"
     )
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path, sandbox_cloud: object) -> None:
+    port = int(str(sandbox_cloud.url).rsplit(":", 1)[1])  # type: ignore[attr-defined]
+    result = CliRunner().invoke(
+        app, ["sandbox", "serve", "--port", str(port), "--db", str(tmp_path / "s.sqlite")]
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: address already in use"
+    )
