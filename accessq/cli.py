@@ -173,6 +173,10 @@ QueueOpt = Annotated[
     list[str] | None,
     typer.Option("--queue", help="Only these queues (repeatable).", show_default=False),
 ]
+ConfigPathsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
 
@@ -408,10 +412,7 @@ def _read_site(
 def list_queues(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
     members: Annotated[bool, typer.Option("--members", help="List the people too.")] = False,
-    paths: Annotated[
-        list[Path] | None,
-        typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
-    ] = None,
+    paths: ConfigPathsOpt = None,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -444,10 +445,7 @@ def export(
         bool,
         typer.Option("--adopt", help="Also export unmanaged components, marked for adoption."),
     ] = False,
-    paths: Annotated[
-        list[Path] | None,
-        typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
-    ] = None,
+    paths: ConfigPathsOpt = None,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:

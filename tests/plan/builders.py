@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -215,3 +216,33 @@ def everything() -> tuple[Config, Observed]:
     )
     observed = observed.model_copy(update={"directory": directory(config)})
     return config, observed
+
+
+NO_JSM = JiraSettings(username_email="{username}@access.example.org")
+
+
+def config_of(*queues: RPQueue | AwardeeQueue, jira: JiraSettings = NO_JSM) -> Config:
+    """A configuration of these queues (JSM views off unless `jira` says otherwise)."""
+    return Config(
+        version=1,
+        jira=jira,
+        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
+        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
+    )
+
+
+def observed_of(
+    config: Config,
+    *components: ObservedComponent,
+    groups: Iterable[ObservedGroup] = (),
+    views: tuple[ObservedJsmQueue, ...] | None = None,
+) -> Observed:
+    """A live state with these objects, the config's people resolved, run as accessq-bot."""
+    return Observed(
+        target=TARGET,
+        components=components,
+        groups=tuple(groups),
+        jsm_queues=views,
+        directory=directory(config),
+        runner=account("accessq-bot"),
+    )

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from accessq.config.models import AwardeeQueue, Config, JiraSettings, RPQueue, Updater
+from accessq.config.models import AwardeeQueue, Config, RPQueue, Updater
 from accessq.jira.mapping import MARKER, decode_description
 from accessq.plan import diff, render_markdown, render_text, simulate
 from accessq.snapshot import Observed, ObservedComponent
-from tests.plan.builders import TARGET, USERS, account, at, contact, directory, group, managed
+from tests.plan.builders import (
+    TARGET,
+    USERS,
+    account,
+    at,
+    contact,
+    directory,
+    group,
+    managed,
+)
+from tests.plan.builders import config_of as _config
 
-NO_JSM = JiraSettings(username_email="{username}@access.example.org")
 HAND_MADE = ObservedComponent(id="7", name="Delta", description="Hand-made\r\n")
-
-
-def _config(*queues: RPQueue | AwardeeQueue) -> Config:
-    return Config(
-        version=1,
-        jira=NO_JSM,
-        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
-        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
-    )
 
 
 def _observed(config: Config, *components: ObservedComponent) -> Observed:

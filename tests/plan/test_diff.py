@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accessq.config.models import AwardeeQueue, Config, Contact, JiraSettings, RPQueue
+from accessq.config.models import AwardeeQueue, Contact, RPQueue
 from accessq.jira.mapping import encode_description
 from accessq.plan import diff
 from accessq.plan.model import Plan
@@ -13,34 +13,13 @@ from tests.plan.builders import (
     account,
     at,
     contact,
-    directory,
     group,
     managed,
     updater,
     view,
 )
-
-NO_JSM = JiraSettings(username_email="{username}@access.example.org")
-
-
-def _config(*queues: RPQueue | AwardeeQueue, jira: JiraSettings = NO_JSM) -> Config:
-    return Config(
-        version=1,
-        jira=jira,
-        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
-        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
-    )
-
-
-def _observed(config: Config, *components: ObservedComponent, groups=(), views=None) -> Observed:
-    return Observed(
-        target=TARGET,
-        components=components,
-        groups=tuple(groups),
-        jsm_queues=views,
-        directory=directory(config),
-        runner=account("accessq-bot"),
-    )
+from tests.plan.builders import config_of as _config
+from tests.plan.builders import observed_of as _observed
 
 
 def _actions(plan: Plan) -> list[tuple[str, str]]:

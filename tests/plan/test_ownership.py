@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from accessq.config.models import AwardeeQueue, Config, JiraSettings, RPQueue
+from accessq.config.models import Config, RPQueue
 from accessq.jira.mapping import jsm_queue_jql
 from accessq.plan import diff, evaluate
 from accessq.plan.model import Plan
-from accessq.snapshot import Observed, ObservedComponent
-from tests.plan.builders import JIRA, TARGET, account, at, contact, directory, group, managed, view
+from accessq.snapshot import Observed
+from tests.plan.builders import (
+    JIRA,
+    account,
+    at,
+    contact,
+    group,
+    managed,
+    view,
+)
+from tests.plan.builders import config_of as _config
+from tests.plan.builders import observed_of as _observed
 from tests.plan.test_properties import PROPERTIES, scenarios
-
-NO_JSM = JiraSettings(username_email="{username}@access.example.org")
-
-
-def _config(*queues: RPQueue | AwardeeQueue, jira: JiraSettings = NO_JSM) -> Config:
-    return Config(
-        version=1,
-        jira=jira,
-        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
-        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
-    )
-
-
-def _observed(config: Config, *components: ObservedComponent, groups=(), views=None) -> Observed:
-    return Observed(
-        target=TARGET,
-        components=components,
-        groups=tuple(groups),
-        jsm_queues=views,
-        directory=directory(config),
-        runner=account("accessq-bot"),
-    )
 
 
 def _ids(plan: Plan) -> list[str]:

@@ -3,19 +3,11 @@ and the runner's own membership in a queue being deleted."""
 
 from __future__ import annotations
 
-from accessq.config.models import AwardeeQueue, Config, RPQueue
+from accessq.config.models import AwardeeQueue, RPQueue
 from accessq.plan import check, diff
 from accessq.snapshot import Observed
-from tests.plan.builders import JIRA, TARGET, account, contact, directory, group, managed, updater
-
-
-def _config(*queues: RPQueue | AwardeeQueue) -> Config:
-    return Config(
-        version=1,
-        jira=JIRA.model_copy(update={"jsm_queues": False}),
-        rp_queues=[q for q in queues if isinstance(q, RPQueue)],
-        awardee_queues=[q for q in queues if isinstance(q, AwardeeQueue)],
-    )
+from tests.plan.builders import TARGET, account, contact, directory, group, managed, updater
+from tests.plan.builders import config_of as _config
 
 
 def test_turning_an_rp_queue_into_an_awardee_queue_needs_allow_delete() -> None:
