@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -17,18 +18,7 @@ from accessq.plan.model import Action, Plan
 from tests.plan.builders import everything
 
 GOLDEN = Path(__file__).parent / "golden"
-ALL_ACTIONS: set[Action] = {
-    "create_component",
-    "update_component",
-    "delete_component",
-    "create_group",
-    "delete_group",
-    "add_member",
-    "remove_member",
-    "create_jsm_queue",
-    "update_jsm_queue",
-    "delete_jsm_queue",
-}
+ALL_ACTIONS: set[Action] = set(get_args(Action))
 
 
 def _plan() -> tuple[Plan, list]:
