@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -49,6 +50,7 @@ JSM_INTERNAL = "/rest/servicedesk/1"
 MEMBER_PAGE = 50  # group/member allows at most 50 per page
 JSM_PAGE = 50
 USER_SEARCH_LIMIT = 50
+PICKER_CONCURRENCY = 8  # the reader's bound on parallel requests
 PICKER_LIMIT = 1000  # sites cap it (jira.ajax.autocomplete.limit); a capped answer is refined
 # Characters that can follow the prefix in a managed group name (slugs are [a-z0-9-]).
 _REFINE = "abcdefghijklmnopqrstuvwxyz0123456789-"
@@ -308,18 +310,26 @@ class Gateway:
         """
         folded = prefix.casefold()
         names: set[str] = set()
-        queries = [prefix]
-        while queries:
-            query = queries.pop()
+
+        def pick(query: str) -> tuple[list[str], bool]:
             found = self._get(
                 f"{API}/groups/picker",
                 {"query": query, "maxResults": PICKER_LIMIT, "caseInsensitive": "true"},
             )
             groups = [g["name"] for g in found.get("groups") or []]
-            names.update(g for g in groups if g.casefold().startswith(folded))
             total = found.get("total")
-            if isinstance(total, int) and total > len(groups) and len(query) < 255:
-                queries.extend(query + c for c in _REFINE)
+            return groups, isinstance(total, int) and total > len(groups) and len(query) < 255
+
+        # Refinements of one level are independent: ask them side by side, not one by one.
+        level = [prefix]
+        with ThreadPoolExecutor(PICKER_CONCURRENCY, thread_name_prefix="accessq-picker") as pool:
+            while level:
+                refined: list[str] = []
+                for query, (groups, cut_off) in zip(level, pool.map(pick, level), strict=True):
+                    names.update(g for g in groups if g.casefold().startswith(folded))
+                    if cut_off:
+                        refined += [query + c for c in _REFINE]
+                level = refined
         return sorted(names, key=str.casefold)
 
     def group_exists(self, name: str) -> bool:
