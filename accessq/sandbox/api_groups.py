@@ -113,17 +113,11 @@ def _member_to_add(ctx: RequestContext) -> User:
                 # What Cloud answers the jira library's add_user_to_group, which sends a name.
                 raise not_found(CLOUD_USER_NOT_FOUND)
             raise bad_request("You must specify the accountId of the user to add.")
-        user = ctx.store.user_by_account_id(account_id)
-        if user is None:
-            raise not_found(CLOUD_USER_NOT_FOUND)
-        return user
+        return _existing_user(ctx, account_id=account_id)
     name = string_field(body, "name")
     if not name:
         raise bad_request("You must specify the name of the user to add.")
-    user = ctx.store.user_by_username(name)
-    if user is None:
-        raise not_found(f"The user named '{name}' does not exist")
-    return user
+    return _existing_user(ctx, username=name)
 
 
 def _member_to_remove(ctx: RequestContext) -> User:
@@ -133,14 +127,23 @@ def _member_to_remove(ctx: RequestContext) -> User:
         account_id = ctx.arg("accountId")
         if not account_id:
             raise bad_request("You must specify the accountId of the user to remove.")
+        return _existing_user(ctx, account_id=account_id)
+    username = ctx.arg("username")
+    if not username:
+        raise bad_request("You must specify the username of the user to remove.")
+    return _existing_user(ctx, username=username)
+
+
+def _existing_user(
+    ctx: RequestContext, *, account_id: str | None = None, username: str | None = None
+) -> User:
+    """The user a membership change names, or Jira's 404 in the flavour's words."""
+    if account_id is not None:
         user = ctx.store.user_by_account_id(account_id)
         if user is None:
             raise not_found(CLOUD_USER_NOT_FOUND)
         return user
-    username = ctx.arg("username")
-    if not username:
-        raise bad_request("You must specify the username of the user to remove.")
-    user = ctx.store.user_by_username(username)
+    user = ctx.store.user_by_username(username or "")
     if user is None:
         raise not_found(f"The user named '{username}' does not exist")
     return user
