@@ -1,4 +1,4 @@
-from accessq.cli import main
+from accessq.cli.app import main
 
 if __name__ == "__main__":
     main()

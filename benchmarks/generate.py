@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from accessq.config.models import Role
-from accessq.jira.mapping import encode_description, group_name
+from accessq.config.naming import group_name
+from accessq.model.naming import encode_description
 
 PREFIX = "ats-"
 USERNAME_EMAIL = "{username}@access.example.org"

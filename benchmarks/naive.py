@@ -17,10 +17,9 @@ from typing import Any
 from jira import JIRA
 
 from accessq.config.models import Config, RPQueue
-from accessq.jira.identity import people
-from accessq.jira.mapping import group_name
+from accessq.config.naming import group_name
+from accessq.config.people import lookup_key, people
 from accessq.sandbox import SandboxControl
-from accessq.snapshot import lookup_key
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The measured scenarios, each through the code paths `accessq plan` / `accessq apply` use:
 `open_gateway` (so `Gateway.connect`), `read_observed`, `diff` with the safety rules
-(`workflow.plan_against`) and `accessq.apply.execute` with its journal, against a sandbox
+(`workflow.plan_against`) and `accessq.apply.engine.execute` with its journal, against a sandbox
 (`accessq.sandbox.start_background`) in a child process, as a real Jira is remote.
 
 Requests are counted by the sandbox itself (its control endpoint), so retries and every call the
@@ -21,7 +21,8 @@ import minimum
 from snapshot_read import sandbox_url  # a sibling script: the sandbox in a child process
 from workload import NewQueues, SmallChange, Workload, write_config, write_seed
 
-from accessq.apply import Journal, execute
+from accessq.apply.engine import Journal, execute
+from accessq.cli.workflow import plan_against
 from accessq.config.loader import load_config_or_raise
 from accessq.config.models import Config
 from accessq.jira.connection import ConnectionSettings, open_gateway
@@ -30,7 +31,6 @@ from accessq.jira.reader import read_observed
 from accessq.jira.retry import RetryPolicy
 from accessq.jira.secret import Secret
 from accessq.sandbox import SandboxControl
-from accessq.workflow import plan_against
 
 PROJECT = "ATS"
 LOGIN = ("admin", "admin")  # the admin account of generate.py's seeds

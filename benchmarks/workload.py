@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from generate import PREFIX, Generated, generate  # a sibling script, not a package
 
-from accessq.jira.mapping import group_name
+from accessq.config.naming import group_name
 
 MEMBERSHIPS_PER_QUEUE = 2000 / 300  # generate.py's defaults
 QUEUES_PER_FILE = 300  # a single file is capped at 100,000 YAML values; RPs own their files anyway

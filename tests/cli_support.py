@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from typer.testing import CliRunner, Result
 
-from accessq.cli import app
+from accessq.cli.app import app
 from accessq.sandbox import RunningSandbox
 
 

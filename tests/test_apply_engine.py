@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from accessq.apply import Journal, execute, summarize
+from accessq.apply.engine import Journal, execute, summarize
 from accessq.config.models import AwardeeQueue, Config, Contact, JiraSettings, RPQueue, Updater
-from accessq.plan import diff
-from accessq.snapshot import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.model.observed import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.plan.diff import diff
 
 TARGET = Target(url="http://127.0.0.1:1", flavor="cloud", project="ATS", sandbox=True)
 JANE = Account(key="a-jane", display_name="Jane Doe", email="jdoe@example.edu")
@@ -151,7 +151,7 @@ def test_removal_waits_for_a_successful_add_in_the_same_role() -> None:
             watchers=[],
         )
     )
-    from accessq.jira.mapping import encode_description
+    from accessq.model.naming import encode_description
 
     observed = _observed(
         components=(ObservedComponent(id="7", name="Delta", description=encode_description("")),),

@@ -30,7 +30,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from accessq.cli import app
+from accessq.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "queues.yaml"

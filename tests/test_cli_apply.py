@@ -12,7 +12,7 @@ import pytest
 from jira import JIRA
 from typer.testing import CliRunner
 
-from accessq.cli import app
+from accessq.cli.app import app
 from tests.cli_support import env_for
 from tests.cli_support import run_on as run
 
@@ -271,7 +271,7 @@ def test_version_and_help_work_without_jira() -> None:
 def test_on_a_terminal_apply_asks_and_no_changes_nothing(
     sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("accessq.cli._stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("accessq.cli.app._stdin_is_terminal", lambda: True)
     sandbox.control.reset_stats()
     declined = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="n\n", env=env_for(sandbox))
     assert declined.exit_code == 1

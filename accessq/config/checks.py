@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import AwardeeQueue, Config, Contact, Location, RPQueue, Updater
+from accessq.config.naming import group_name, slug
 from accessq.config.origins import Origins
-from accessq.jira.mapping import group_name, slug
 
 MAX_GROUP_NAME = 255  # Jira's limit on a group name
 

@@ -47,11 +47,8 @@ def _staffing(config: Config, where: Origins) -> Iterator[Diagnostic]:
         floor = config.safety.min_agents
         if queue.safety and queue.safety.min_agents is not None:
             floor = queue.safety.min_agents
-        role, count = (
-            ("agents", len(queue.agents))
-            if isinstance(queue, RPQueue)
-            else ("updaters", len(queue.updaters))
-        )
+        role = queue.ROLES[0]
+        count = len(queue.members(role))
         if count < floor and not where.pruned(queue, role):
             yield _warning(
                 f"queue '{queue.name}' has {count} {role}, fewer than min_agents ({floor}); "

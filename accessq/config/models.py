@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ipaddress import ip_address
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -378,9 +378,22 @@ class RPQueue(_Queue):
         description="People who get email notifications; omitted means the same as agents.",
     )
 
+    # The roles of this kind of queue, the first being the one `min_agents` counts.
+    ROLES: ClassVar[tuple[Role, ...]] = ("agents", "watchers")
+
     @property
     def effective_watchers(self) -> list[Contact]:
         return self.agents if self.watchers is None else self.watchers
+
+    def members(self, role: Role) -> list[Contact]:
+        """The people of `role` (watchers omitted are the agents); [] for another kind's role."""
+        if role == "agents":
+            return self.agents
+        return self.effective_watchers if role == "watchers" else []
+
+    def listed(self, role: Role) -> list[Contact]:
+        """The people written under `role` in the file (omitted watchers: none)."""
+        return self.members(role) if role != "watchers" else list(self.watchers or [])
 
 
 class AwardeeQueue(_Queue):
@@ -399,6 +412,14 @@ class AwardeeQueue(_Queue):
         description="Words that route tickets to this queue; each claimed by one queue only, "
         "no commas.",
     )
+
+    ROLES: ClassVar[tuple[Role, ...]] = ("updaters",)
+
+    def members(self, role: Role) -> list[Updater]:
+        return self.updaters if role == "updaters" else []
+
+    def listed(self, role: Role) -> list[Updater]:
+        return self.members(role)
 
 
 Queue = RPQueue | AwardeeQueue

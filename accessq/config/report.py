@@ -13,7 +13,7 @@ from typing import Any
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.loader import LoadResult
 from accessq.config.models import Config, Contact, Updater
-from accessq.snapshot import lookup_key
+from accessq.config.people import lookup_key
 
 
 def render_validation(result: LoadResult, fmt: str) -> str:

@@ -1,4 +1,6 @@
-"""The live side: everything accessq knows about a real Jira goes through this package.
+"""The live side: every HTTP request accessq makes to Jira, and nothing else.
 
-Kept import-light: `accessq.jira.mapping` is pure and used by the plan core.
+`connection` decides which Jira and as whom; `session` is the one door every request goes
+through (rate limit, retries, redaction, one-line errors); `gateway` is each read and write;
+`reader` fills a `model.observed.Observed` snapshot and `identity` resolves configured people.
 """

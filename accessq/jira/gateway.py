@@ -2,7 +2,7 @@
 
 The library provides the client (auth, headers, URL layout) and the calls it gets right for both
 flavours (`myself`, project components). Where it is wrong for a flavour we call the documented
-endpoint through the same session (`/work/shared/jira-openapi`):
+endpoint through the same session (`../shared/jira-openapi` beside the repository):
 
 - group membership: the library posts `{"name": ...}` to `/rest/api/latest/...`; Cloud needs
   `accountId`, so both flavours use `/rest/api/2/group/user` with the right field;
@@ -40,7 +40,7 @@ from accessq.jira.errors import (
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret
 from accessq.jira.session import PolicySession
-from accessq.snapshot import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
+from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
 T = TypeVar("T")
 

@@ -8,15 +8,14 @@ with bounded concurrency: an email by exact, case-insensitive match (`user/searc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from accessq.config.diagnostics import Diagnostic
-from accessq.config.models import Config, Contact, Queue, RPQueue, Updater
-from accessq.snapshot import Account, lookup_key
-
-Person = Contact | Updater
+from accessq.config.models import Config, Queue, Updater
+from accessq.config.people import Person, lookup_key, people
+from accessq.model.observed import Account
 
 
 class Directory(Protocol):
@@ -25,19 +24,6 @@ class Directory(Protocol):
     def search_users(self, text: str) -> list[Account]: ...
 
     def user(self, key: str) -> Account | None: ...
-
-
-def people(queues: Iterable[Queue]) -> Iterator[tuple[Queue, str, Person]]:
-    """(queue, role, person) for every person a queue names, watchers included."""
-    for queue in queues:
-        if isinstance(queue, RPQueue):
-            for person in queue.agents:
-                yield queue, "agents", person
-            for person in queue.watchers or []:
-                yield queue, "watchers", person
-        else:
-            for updater in queue.updaters:
-                yield queue, "updaters", updater
 
 
 def pick_by_email(email: str, found: Iterable[Account]) -> Account | None:

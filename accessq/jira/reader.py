@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from accessq.config.models import Config, Queue
+from accessq.config.naming import slug
 from accessq.config.selection import is_selected
 from accessq.jira.errors import NotFound
 from accessq.jira.gateway import Gateway
 from accessq.jira.identity import resolve_directory
-from accessq.jira.mapping import parse_group_name, slug
-from accessq.snapshot import Account, Observed, ObservedGroup
+from accessq.model.naming import parse_group_name
+from accessq.model.observed import Account, Observed, ObservedGroup
 
 Progress = Callable[[int, int], None]  # (groups read, groups to read)
 

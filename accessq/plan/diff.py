@@ -19,19 +19,25 @@ from accessq.config.models import (
     Location,
     Queue,
     Role,
-    RPQueue,
     Updater,
 )
-from accessq.jira.mapping import (
+from accessq.config.naming import group_name, slug
+from accessq.config.people import lookup_key
+from accessq.model.naming import (
     DEFAULT_ASSIGNEE,
     LEAD_ASSIGNEE,
     MARKER,
     decode_description,
     encode_description,
-    group_name,
     jsm_queue_jql,
     parse_group_name,
-    slug,
+)
+from accessq.model.observed import (
+    Account,
+    Observed,
+    ObservedComponent,
+    ObservedGroup,
+    ObservedJsmQueue,
 )
 from accessq.plan.fingerprint import combine, parts_of
 from accessq.plan.model import (
@@ -46,14 +52,6 @@ from accessq.plan.model import (
     lead_value,
 )
 from accessq.plan.ownership import Slot, manages_jsm, partition, selected
-from accessq.snapshot import (
-    Account,
-    Observed,
-    ObservedComponent,
-    ObservedGroup,
-    ObservedJsmQueue,
-    lookup_key,
-)
 
 JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
 
@@ -302,8 +300,8 @@ class _Planner:
 
     def resolve(self, queue: Queue, role: Role, people: list[Contact] | list[Updater]) -> _Roster:
         roster = _Roster(members={}, keep=set())
-        # Watchers omitted are the agents: same objects, reported once.
-        list_role = "agents" if isinstance(queue, RPQueue) and queue.watchers is None else role
+        # Watchers omitted are the agents: the same objects, reported once, under agents (the
+        # roles are resolved in `queue.ROLES` order).
         for person in people:
             account = self.observed.directory.get(lookup_key(person, self.config.jira))
             first_report = id(person) not in self._reported
@@ -313,7 +311,7 @@ class _Planner:
                     self.error(
                         "unresolved_person",
                         f"no Jira account found for {_describe_person(person, self.config)} "
-                        f"({queue.name} {list_role})",
+                        f"({queue.name} {role})",
                         queue.name,
                         person.location,
                     )
@@ -323,7 +321,7 @@ class _Planner:
                     self.error(
                         "inactive_person",
                         f"the Jira account of {_describe_person(person, self.config)} is "
-                        f"deactivated ({queue.name} {list_role})",
+                        f"deactivated ({queue.name} {role})",
                         queue.name,
                         person.location,
                     )
@@ -340,12 +338,7 @@ class _Planner:
         return roster
 
     def rosters(self, queue: Queue) -> dict[Role, _Roster]:
-        if isinstance(queue, RPQueue):
-            return {
-                "agents": self.resolve(queue, "agents", queue.agents),
-                "watchers": self.resolve(queue, "watchers", queue.effective_watchers),
-            }
-        return {"updaters": self.resolve(queue, "updaters", queue.updaters)}
+        return {role: self.resolve(queue, role, queue.members(role)) for role in queue.ROLES}
 
     def plan_queue(self, queue: Queue, slot: Slot) -> None:
         source = _short(queue.location)

@@ -15,10 +15,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from accessq.config.models import Config, RPQueue
-from accessq.jira.mapping import parse_group_name
+from accessq.config.models import Config
+from accessq.config.people import lookup_key
+from accessq.model.naming import parse_group_name
+from accessq.model.observed import Observed, ObservedComponent
 from accessq.plan.ownership import Slot, partition, selected
-from accessq.snapshot import Observed, ObservedComponent, lookup_key
 
 _GLOBAL_PARTS = {
     "target": "the Jira site or project",
@@ -53,11 +54,7 @@ def _slot_parts(slot: Slot, config: Config, observed: Observed) -> dict[str, Any
     queue = slot.desired
     if queue is not None:
         parts["config"] = {"kind": type(queue).__name__, **queue.model_dump(mode="json")}
-        people = (
-            [*queue.agents, *(queue.watchers or [])]
-            if isinstance(queue, RPQueue)
-            else queue.updaters
-        )
+        people = [p for role in queue.ROLES for p in queue.listed(role)]
         resolved = {}
         for person in people:
             key = lookup_key(person, config.jira)

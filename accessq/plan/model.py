@@ -21,7 +21,7 @@ Shapes of `before` / `after` per action (all JSON values; `lead` is a `LeadValue
 
 `update_component` carries only the fields that change, among `name`, `description` and
 `keywords` (always together: the component description is
-`mapping.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is),
+`model.naming.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is),
 `assignee_type`, and `managed` when a queue with `adopt: true` takes over an unmanaged component:
 before `false`, after `true`, with `description` and `keywords` always present, since writing
 them is what adds the marker. `managed` is for reviewers; apply writes nothing for it.
@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import Location, Role
-from accessq.snapshot import Account, Target
+from accessq.model.observed import Account, Target
 
 FORMAT_VERSION: Literal[1] = 1
 

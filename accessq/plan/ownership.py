@@ -23,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from accessq.config.models import Config, Queue
+from accessq.config.naming import slug
 from accessq.config.selection import is_selected
-from accessq.jira.mapping import decode_description, jsm_queue_jql, parse_group_name, slug
-from accessq.snapshot import Observed, ObservedComponent, ObservedGroup, ObservedJsmQueue
+from accessq.model.naming import decode_description, jsm_queue_jql, parse_group_name
+from accessq.model.observed import Observed, ObservedComponent, ObservedGroup, ObservedJsmQueue
 
 
 @dataclass

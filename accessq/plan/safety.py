@@ -13,11 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from accessq.config.models import Config, Queue, RPQueue
-from accessq.jira.mapping import group_name
+from accessq.config.models import Config, Queue
+from accessq.config.naming import group_name
+from accessq.model.observed import Observed, ObservedGroup
 from accessq.plan.model import Plan
 from accessq.plan.simulate import simulate
-from accessq.snapshot import Observed, ObservedGroup
 
 Rule = Literal["delete", "max_removal_fraction", "min_agents", "runner"]
 Flag = Literal["--force", "--allow-delete"]
@@ -71,7 +71,7 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
         queue = desired.get(_fold(change.queue))
         if queue is None:
             deleted.setdefault(change.queue, []).append(change.action)
-        elif change.action == "delete_group" and change.role not in _roles_of(queue):
+        elif change.action == "delete_group" and change.role not in queue.ROLES:
             dropped_roles.append((change.queue, change.role or "", change.target))
 
     for gone, actions in deleted.items():
@@ -142,7 +142,7 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
                     flag="--force",
                 )
             )
-        primary = "agents" if isinstance(queue, RPQueue) else "updaters"
+        primary = queue.ROLES[0]
         if role == primary and len(after_keys) < minimum:
             violations.append(
                 Violation(
@@ -158,10 +158,6 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
     return sorted(
         violations, key=lambda v: (_fold(v.queue), v.queue, _RULE_ORDER.index(v.rule), v.message)
     )
-
-
-def _roles_of(queue: Queue) -> tuple[str, ...]:
-    return ("agents", "watchers") if isinstance(queue, RPQueue) else ("updaters",)
 
 
 def _members(groups: dict[str, ObservedGroup], names: set[str]) -> frozenset[str]:

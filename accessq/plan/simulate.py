@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from accessq.jira.mapping import encode_description
-from accessq.plan.model import Change, Plan
-from accessq.snapshot import (
+from accessq.model.naming import encode_description
+from accessq.model.observed import (
     Account,
     Observed,
     ObservedComponent,
     ObservedGroup,
     ObservedJsmQueue,
 )
+from accessq.plan.model import Change, Plan
 
 
 def _lead(value: Any) -> Account | None:

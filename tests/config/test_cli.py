@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from accessq.cli import app
+from accessq.cli.app import app
 from tests.config.helpers import Write
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "queues.yaml"

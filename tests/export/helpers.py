@@ -7,9 +7,10 @@ from pathlib import Path
 from accessq.config.loader import load_config
 from accessq.config.models import Config, JiraSettings
 from accessq.jira.identity import resolve_directory
-from accessq.jira.mapping import encode_description
-from accessq.plan import Plan, diff
-from accessq.snapshot import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.model.naming import encode_description
+from accessq.model.observed import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.plan.diff import diff
+from accessq.plan.model import Plan
 
 TARGET = Target(url="https://access-ci.atlassian.net", flavor="cloud", project="ATS")
 RUNNER = Account(key="bot", display_name="accessq automation", email="bot@access-ci.org")

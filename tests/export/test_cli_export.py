@@ -11,7 +11,7 @@ import yaml
 from jira import JIRA
 from typer.testing import Result
 
-from accessq.jira.mapping import MARKER
+from accessq.model.naming import MARKER
 from accessq.sandbox.seed import DEMO_SEED
 from tests.cli_support import run_on as run
 

@@ -9,16 +9,17 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from accessq.export import export_files
-from accessq.jira.mapping import MARKER, decode_description, group_name, jsm_queue_jql
-from accessq.plan import simulate
-from accessq.snapshot import (
+from accessq.config.naming import group_name
+from accessq.export.write import export_files
+from accessq.model.naming import MARKER, decode_description, jsm_queue_jql
+from accessq.model.observed import (
     Account,
     Observed,
     ObservedComponent,
     ObservedGroup,
     ObservedJsmQueue,
 )
+from accessq.plan.simulate import simulate
 from tests.export.helpers import (
     ADA,
     BCARTER,

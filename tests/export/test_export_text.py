@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accessq.config.schema import json_schema
-from accessq.export import export_files
-from accessq.export_queues import username_of
-from accessq.export_yaml import scalar, text_block
+from accessq.export.collect import username_of
+from accessq.export.write import export_files
+from accessq.export.yaml_text import scalar, text_block
 from tests.export.helpers import settings as jira
 from tests.export.helpers import small_site
 

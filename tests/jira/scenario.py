@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from accessq.config.models import AwardeeQueue, Config, Contact, JiraSettings, RPQueue, Updater
-from accessq.jira.mapping import encode_description
+from accessq.model.naming import encode_description
 from accessq.sandbox import DEMO_SEED
 
 BIG = 120

@@ -13,8 +13,8 @@ import pytest
 from accessq.jira.errors import PermissionDenied, RetriesExhausted, TransientError
 from accessq.jira.reader import read_observed
 from accessq.jira.retry import RetryPolicy
+from accessq.model.observed import Observed
 from accessq.sandbox import RunningSandbox
-from accessq.snapshot import Observed
 from tests.conftest import MakeSandbox
 from tests.jira import scenario
 from tests.jira.conftest import SleepRecorder, connect

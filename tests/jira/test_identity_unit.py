@@ -14,7 +14,7 @@ from accessq.config.models import (
     Updater,
 )
 from accessq.jira.identity import pick_by_email, resolve_directory, unresolved
-from accessq.snapshot import Account
+from accessq.model.observed import Account
 
 JANE = Account(key="a-jane", display_name="Jane Doe", email="jdoe@illinois.edu")
 HIDDEN = Account(key="a-priya", display_name="Priya Nair", email=None)

@@ -7,15 +7,9 @@ import json
 import pytest
 import yaml
 
-from accessq.jira.listing import render_queue_list
-from accessq.jira.mapping import encode_description
-from accessq.snapshot import (
-    Account,
-    Observed,
-    ObservedComponent,
-    ObservedGroup,
-    Target,
-)
+from accessq.model.naming import encode_description
+from accessq.model.observed import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.render.queue_list import render_queue_list
 
 JANE = Account(key="a1", display_name="Jane Doe", email="jdoe@illinois.edu")
 PRIYA = Account(key="712020:ac5c", display_name="Priya Nair", email=None)

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from accessq.jira.identity import people, unresolved
-from accessq.jira.listing import render_queue_list
+from accessq.config.people import lookup_key, people
+from accessq.jira.identity import unresolved
 from accessq.jira.reader import read_observed
+from accessq.model.observed import Account
+from accessq.render.queue_list import render_queue_list
 from accessq.sandbox import RunningSandbox
-from accessq.snapshot import Account, lookup_key
 from tests.conftest import MakeSandbox
 from tests.jira import scenario
 from tests.jira.conftest import connect

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accessq.jira.errors import GatewayError, RequestRejected
-from accessq.jira.mapping import encode_description, jsm_queue_jql
+from accessq.model.naming import encode_description, jsm_queue_jql
 from accessq.sandbox import RunningSandbox
 from tests.jira.conftest import connect
 

@@ -16,15 +16,15 @@ from accessq.config.models import (
     RPQueue,
     Updater,
 )
-from accessq.jira.mapping import encode_description, jsm_queue_jql
-from accessq.snapshot import (
+from accessq.config.people import lookup_key
+from accessq.model.naming import encode_description, jsm_queue_jql
+from accessq.model.observed import (
     Account,
     Observed,
     ObservedComponent,
     ObservedGroup,
     ObservedJsmQueue,
     Target,
-    lookup_key,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "accessq" / "sandbox" / "demo_seed.yaml"

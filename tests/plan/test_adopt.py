@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from accessq.config.models import AwardeeQueue, Config, RPQueue, Updater
-from accessq.jira.mapping import MARKER, decode_description
-from accessq.plan import diff, render_markdown, render_text, simulate
-from accessq.snapshot import Observed, ObservedComponent
+from accessq.model.naming import MARKER, decode_description
+from accessq.model.observed import Observed, ObservedComponent
+from accessq.plan.diff import diff
+from accessq.plan.simulate import simulate
+from accessq.render.plan_markdown import render_markdown
+from accessq.render.plan_text import render_text
 from tests.plan.builders import (
     TARGET,
     USERS,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from accessq.config.models import AwardeeQueue, Contact, RPQueue
-from accessq.jira.mapping import encode_description
-from accessq.plan import diff
+from accessq.model.naming import encode_description
+from accessq.model.observed import Account, Observed, ObservedComponent
+from accessq.plan.diff import diff
 from accessq.plan.model import Plan
-from accessq.snapshot import Account, Observed, ObservedComponent
 from tests.plan.builders import (
     JIRA,
     TARGET,

@@ -13,8 +13,12 @@ from typing import get_args
 
 import pytest
 
-from accessq.plan import diff, evaluate, render_json, render_markdown, render_text
+from accessq.plan.diff import diff
 from accessq.plan.model import Action, Plan
+from accessq.plan.safety import evaluate
+from accessq.render.plan import render_json
+from accessq.render.plan_markdown import render_markdown
+from accessq.render.plan_text import render_text
 from tests.plan.builders import everything
 
 GOLDEN = Path(__file__).parent / "golden"

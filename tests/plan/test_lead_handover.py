@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from accessq.apply import execute
+from accessq.apply.engine import execute
 from accessq.config.models import AwardeeQueue, Config, JiraSettings
-from accessq.plan import diff
-from accessq.snapshot import Observed, ObservedComponent
+from accessq.model.observed import Observed, ObservedComponent
+from accessq.plan.diff import diff
 from tests.plan.builders import TARGET, account, at, directory, group, managed, updater
 
 JIRA = JiraSettings(username_email="{username}@access.example.org")

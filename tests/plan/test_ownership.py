@@ -5,10 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 
 from accessq.config.models import Config, RPQueue
-from accessq.jira.mapping import jsm_queue_jql
-from accessq.plan import diff, evaluate
+from accessq.model.naming import jsm_queue_jql
+from accessq.model.observed import Observed
+from accessq.plan.diff import diff
 from accessq.plan.model import Plan
-from accessq.snapshot import Observed
+from accessq.plan.safety import evaluate
 from tests.plan.builders import (
     JIRA,
     account,

@@ -13,15 +13,14 @@ from accessq.config.models import (
     SafetyOverrides,
     SafetySettings,
 )
-from accessq.jira.mapping import ROLES, encode_description, group_name, jsm_queue_jql
-from accessq.plan import diff, evaluate, plan_from_json, plan_to_json, simulate
-from accessq.snapshot import (
-    Observed,
-    ObservedComponent,
-    ObservedGroup,
-    ObservedJsmQueue,
-    lookup_key,
-)
+from accessq.config.naming import group_name
+from accessq.config.people import lookup_key
+from accessq.model.naming import ROLES, encode_description, jsm_queue_jql
+from accessq.model.observed import Observed, ObservedComponent, ObservedGroup, ObservedJsmQueue
+from accessq.plan.diff import diff
+from accessq.plan.safety import evaluate
+from accessq.plan.serialize import plan_from_json, plan_to_json
+from accessq.plan.simulate import simulate
 from tests.plan.builders import TARGET, USERS, account, contact, directory, updater
 
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 
 from accessq.config.models import Config, Contact, JiraSettings, RPQueue
-from accessq.jira.mapping import encode_description
 from accessq.jira.reader import read_observed
-from accessq.plan import diff
+from accessq.model.naming import encode_description
+from accessq.plan.diff import diff
 from accessq.sandbox import DEMO_SEED
 from tests.conftest import MakeSandbox
 from tests.jira.conftest import connect

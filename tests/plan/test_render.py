@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 from accessq.config.models import Config, JiraSettings, RPQueue
-from accessq.plan import diff, render, render_markdown, render_text, use_color
-from accessq.plan.render_markdown import MARKER
-from accessq.snapshot import Observed
+from accessq.model.observed import Observed
+from accessq.plan.diff import diff
+from accessq.render.plan import render
+from accessq.render.plan_markdown import MARKER, render_markdown
+from accessq.render.plan_text import render_text, use_color
 from tests.plan.builders import TARGET, at, contact, directory, everything, group, managed
 
 ANSI = "\x1b["

@@ -10,8 +10,9 @@ from accessq.config.models import (
     SafetyOverrides,
     SafetySettings,
 )
-from accessq.plan import check, diff, evaluate, with_overrides
-from accessq.snapshot import Observed
+from accessq.model.observed import Observed
+from accessq.plan.diff import diff
+from accessq.plan.safety import check, evaluate, with_overrides
 from tests.plan.builders import TARGET, account, contact, directory, group, managed, updater
 
 FIVE = ["jdoe", "rpatel", "mgarcia", "tbecker", "lwei"]

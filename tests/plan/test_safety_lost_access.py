@@ -4,8 +4,9 @@ and the runner's own membership in a queue being deleted."""
 from __future__ import annotations
 
 from accessq.config.models import AwardeeQueue, RPQueue
-from accessq.plan import check, diff
-from accessq.snapshot import Observed
+from accessq.model.observed import Observed
+from accessq.plan.diff import diff
+from accessq.plan.safety import check
 from tests.plan.builders import TARGET, account, contact, directory, group, managed, updater
 from tests.plan.builders import config_of as _config
 

@@ -6,16 +6,10 @@ import json
 
 import pytest
 
-from accessq.plan import (
-    PlanFileError,
-    describe_drift,
-    diff,
-    fingerprint_parts,
-    observed_fingerprint,
-    plan_from_json,
-    plan_to_json,
-)
-from accessq.snapshot import ObservedComponent
+from accessq.model.observed import ObservedComponent
+from accessq.plan.diff import diff
+from accessq.plan.fingerprint import describe_drift, fingerprint_parts, observed_fingerprint
+from accessq.plan.serialize import PlanFileError, plan_from_json, plan_to_json
 from tests.plan.builders import account, everything, group
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from jira import JIRA
 from typer.testing import Result
 
-from accessq.jira.mapping import decode_description, parse_group_name
+from accessq.model.naming import decode_description, parse_group_name
 from accessq.sandbox import RunningSandbox
 from tests.cli_support import env_for, run
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import yaml
 
-from accessq.jira.mapping import parse_group_name
+from accessq.model.naming import parse_group_name
 from accessq.sandbox import DEMO_SEED, RunningSandbox
 from tests.reliability.helpers import EXAMPLE, JiraState, assert_no_crash, env_for, run
 

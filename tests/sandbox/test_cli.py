@@ -11,7 +11,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from accessq.cli import app
+from accessq.cli.app import app
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])

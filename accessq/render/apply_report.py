@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-from accessq.apply import ApplyResult, StepResult, summarize
+from accessq.apply.engine import ApplyResult, StepResult, summarize
 
 ALL_QUEUES_UP_TO = 30  # beyond this many queues, only those with problems get a row
 

@@ -21,13 +21,13 @@ except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
-    from accessq.apply import ApplyResult
+    from accessq.apply.engine import ApplyResult
+    from accessq.cli.workflow import Planned
     from accessq.config.models import Config
     from accessq.jira.gateway import Gateway
+    from accessq.model.observed import Observed
     from accessq.plan.model import Plan
-    from accessq.plan.render import Format
-    from accessq.snapshot import Observed
-    from accessq.workflow import Planned
+    from accessq.render.plan import Format
 
 
 class _OneLineErrors(TyperGroup):
@@ -181,7 +181,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or no
 
 
 def _stopped(exc: Exception) -> typer.Exit:
-    from accessq.workflow import Stop
+    from accessq.cli.workflow import Stop
 
     assert isinstance(exc, Stop)
     for line in exc.lines:
@@ -220,7 +220,8 @@ def _quiet_logs(quiet: bool) -> None:
 def _render_plan(planned: Planned, fmt: str) -> str:
     import shutil
 
-    from accessq.plan import render, use_color
+    from accessq.render.plan import render
+    from accessq.render.plan_text import use_color
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
@@ -248,7 +249,7 @@ def plan(
     quiet: QuietOpt = False,
 ) -> None:
     """Read the live Jira and show what `apply` would change. Read-only."""
-    from accessq import workflow as wf
+    from accessq.cli import workflow as wf
 
     _quiet_logs(quiet)
     only = set(queue) if queue else None
@@ -264,7 +265,7 @@ def plan(
         raise _stopped(exc) from None
     sys.stdout.write(_render_plan(planned, fmt.value))
     if out is not None:
-        from accessq.plan import plan_to_json
+        from accessq.plan.serialize import plan_to_json
 
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -274,7 +275,7 @@ def plan(
         _say(f"Plan saved to {out}; apply it with: accessq apply --plan {out}", quiet)
     summary = wf.step_summary_path()
     if summary is not None:
-        from accessq.plan import render_markdown
+        from accessq.render.plan_markdown import render_markdown
 
         with summary.open("a", encoding="utf-8") as handle:
             handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
@@ -308,7 +309,7 @@ def apply(
     quiet: QuietOpt = False,
 ) -> None:
     """Make Jira match the configuration (or a saved plan), safely."""
-    from accessq import workflow as wf
+    from accessq.cli import workflow as wf
 
     if bool(paths) == bool(plan_file):
         raise fail("give queue files/folders or --plan FILE (one of them)")
@@ -355,11 +356,11 @@ def apply(
 
 
 def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
-    from accessq.apply import Journal, execute
-    from accessq.apply_report import render_result
+    from accessq.apply.engine import Journal, execute
+    from accessq.cli.progress import progress_bar
+    from accessq.cli.workflow import Stop as wf_stop
     from accessq.jira.errors import AuthenticationError, PermissionDenied
-    from accessq.progress import progress_bar
-    from accessq.workflow import Stop as wf_stop
+    from accessq.render.apply_report import render_result
 
     journal = Journal(JOURNAL_DIR)
     total, done = len(plan_.changes), 0
@@ -396,7 +397,7 @@ def _read_site(
     paths: list[Path] | None, jira_url: str | None, *, quiet: bool
 ) -> tuple[Config, Observed]:
     """The whole live project, with the `jira:` settings of optional queue files."""
-    from accessq import workflow as wf
+    from accessq.cli import workflow as wf
     from accessq.config.models import Config
 
     _quiet_logs(quiet)
@@ -417,8 +418,8 @@ def list_queues(
     quiet: QuietOpt = False,
 ) -> None:
     """Every queue in the live project, managed by accessq or not."""
-    from accessq.jira.listing import render_queue_list
-    from accessq.plan import use_color
+    from accessq.render.plan_text import use_color
+    from accessq.render.queue_list import render_queue_list
 
     config, observed = _read_site(paths, jira_url, quiet=quiet)
 
@@ -450,13 +451,13 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
-    from accessq.export import export_files
+    from accessq.export.write import export_files
 
     if out is not None and split is not None:
         raise fail("give --out FILE or --split FOLDER, not both")
     config, observed = _read_site(paths, jira_url, quiet=quiet)
     files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
-    from accessq.jira.mapping import decode_description
+    from accessq.model.naming import decode_description
 
     managed = [c for c in observed.components if decode_description(c.description).managed]
     if managed and not observed.groups:

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from accessq.jira.mapping import encode_description
+from accessq.model.naming import encode_description
+from accessq.model.observed import ObservedComponent, ObservedJsmQueue
 from accessq.plan.model import PHASES, Change, Plan
-from accessq.snapshot import ObservedComponent, ObservedJsmQueue
 
 Status = Literal["done", "failed", "skipped"]
 

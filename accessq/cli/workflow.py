@@ -14,9 +14,9 @@ from pathlib import Path
 
 from accessq.config.models import Config
 from accessq.jira.gateway import Gateway
+from accessq.model.observed import Observed
 from accessq.plan.model import Plan
 from accessq.plan.safety import Violation
-from accessq.snapshot import Observed
 
 EXIT_ERROR, EXIT_BLOCKED = 1, 3
 MAX_DRIFT_LINES = 10
@@ -58,9 +58,9 @@ def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
 def read(
     gateway: Gateway, config: Config, only: set[str] | None, *, quiet: bool = False
 ) -> Observed:
+    from accessq.cli.progress import progress_bar
     from accessq.jira.errors import GatewayError
     from accessq.jira.reader import read_observed
-    from accessq.progress import progress_bar
 
     try:
         with progress_bar("Reading groups", enabled=not quiet) as update:
@@ -89,7 +89,8 @@ def plan_against(
     force: bool = False,
     allow_delete: bool = False,
 ) -> Planned:
-    from accessq.plan import diff, evaluate, with_overrides
+    from accessq.plan.diff import diff
+    from accessq.plan.safety import evaluate, with_overrides
 
     plan = diff(config, observed, only=only)
     violations = with_overrides(
@@ -119,7 +120,7 @@ def configuration_of(plan: Plan) -> Config:
 
 
 def read_plan_file(path: Path) -> Plan:
-    from accessq.plan import PlanFileError, plan_from_json
+    from accessq.plan.serialize import PlanFileError, plan_from_json
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -135,8 +136,7 @@ def read_plan_file(path: Path) -> Plan:
 
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
     """Refuse a saved plan whose Jira or configuration changed since it was made."""
-    from accessq.plan import describe_drift, fingerprint_parts
-    from accessq.plan.fingerprint import combine
+    from accessq.plan.fingerprint import combine, describe_drift, fingerprint_parts
 
     if saved.target.url != fresh.target.url or saved.target.project != fresh.target.project:
         raise Stop(

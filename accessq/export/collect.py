@@ -15,17 +15,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from accessq.config.models import USERNAME_PATTERN, Config, JiraSettings, Role, is_email
-from accessq.jira.mapping import (
+from accessq.config.naming import group_name, slug
+from accessq.model.naming import (
     LEAD_ASSIGNEE,
     decode_description,
     encode_description,
-    group_name,
     jsm_queue_jql,
     parse_group_name,
-    slug,
 )
+from accessq.model.observed import Account, Observed, ObservedComponent, ObservedGroup, Target
 from accessq.plan.ownership import Slot, partition
-from accessq.snapshot import Account, Observed, ObservedComponent, ObservedGroup, Target
 
 Kind = Literal["rp", "awardee"]
 MAX_NAME = 255  # Jira's component name limit, and the language's

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from accessq.config.models import JiraSettings
-from accessq.export_queues import Export, ExportedQueue, collect
-from accessq.export_yaml import comment, jira_lines, queues_section
-from accessq.snapshot import Observed
+from accessq.export.collect import Export, ExportedQueue, collect
+from accessq.export.yaml_text import comment, jira_lines, queues_section
+from accessq.model.observed import Observed
 
 SINGLE_FILE = "queues.yaml"
 SETTINGS_FILE = "settings.yaml"

@@ -13,9 +13,9 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from accessq.plan.describe import QueueBlock, blocks
 from accessq.plan.model import Plan
 from accessq.plan.safety import Violation
+from accessq.render.blocks import QueueBlock, blocks
 
 EMPTY = "No changes. Jira matches the configuration."
 _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)

@@ -6,30 +6,18 @@ Whatever `encode_description` writes, `decode_description` reads back exactly.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import get_args
 
-from accessq.config.models import Role
+from accessq.config.models import AwardeeQueue, Role, RPQueue
 
 MARKER = "Managed by accessq."
 KEYWORDS_PREFIX = "Keywords: "
-ROLES: tuple[Role, ...] = ("agents", "watchers", "updaters")
-RP_ROLES: tuple[Role, ...] = ("agents", "watchers")
-AWARDEE_ROLES: tuple[Role, ...] = ("updaters",)
+ROLES: tuple[Role, ...] = get_args(Role)
+RP_ROLES = RPQueue.ROLES
+AWARDEE_ROLES = AwardeeQueue.ROLES
 LEAD_ASSIGNEE = "COMPONENT_LEAD"
 DEFAULT_ASSIGNEE = "PROJECT_DEFAULT"
-
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(name: str) -> str:
-    """`Jetstream-2` -> `jetstream-2`; each run of characters other than a-z0-9 becomes `-`."""
-    return _NON_SLUG.sub("-", name.lower())
-
-
-def group_name(prefix: str, queue_name: str, role: Role) -> str:
-    return f"{prefix}{slug(queue_name)}-{role}"
-
 
 def parse_group_name(prefix: str, name: str) -> tuple[str, Role] | None:
     """(slug, role) for a managed group name, or None when accessq does not own that group."""

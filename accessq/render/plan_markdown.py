@@ -10,10 +10,10 @@ import html
 import re
 from collections.abc import Sequence
 
-from accessq.plan.describe import QueueBlock
 from accessq.plan.model import Plan
-from accessq.plan.render_text import EMPTY, adopting_blocks, closing_line
 from accessq.plan.safety import Violation
+from accessq.render.blocks import QueueBlock
+from accessq.render.plan_text import EMPTY, adopting_blocks, closing_line
 
 MARKER = "<!-- accessq-plan -->"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")

@@ -10,8 +10,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from accessq.config.models import Contact, JiraSettings, Updater
-
 Flavor = Literal["cloud", "dc"]
 
 
@@ -94,17 +92,3 @@ class Observed(_Frozen):
         folded = name.casefold()  # Jira group names are case-insensitive
         return next((g for g in self.groups if g.name.casefold() == folded), None)
 
-
-def lookup_key(person: Contact | Updater, jira: JiraSettings) -> str:
-    """The key under which `Observed.directory` holds the Jira account of a configured person.
-
-    An explicit `account_id` wins; an RP contact is found by email; an awardee updater by the
-    email its ACCESS username maps to through `jira.username_email`. Emails ignore case.
-    """
-    if person.account_id:
-        return f"account:{person.account_id}"
-    if isinstance(person, Updater):
-        assert person.username is not None  # the model requires username or account_id
-        return "email:" + jira.email_of(person.username).casefold()
-    assert person.email is not None  # the model requires email or account_id
-    return "email:" + person.email.casefold()

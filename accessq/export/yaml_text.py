@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import yaml
 
 from accessq.config.models import JiraSettings
-from accessq.export_queues import ExportedQueue, Person
+from accessq.export.collect import ExportedQueue, Person
 
 INDENT = "  "
 # Conservative on purpose: a letter or digit first, then no '#', brackets or double quotes. Commas

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Literal
 
 from accessq.plan.model import Plan
-from accessq.plan.render_markdown import render_markdown
-from accessq.plan.render_text import render_text
 from accessq.plan.safety import Violation
 from accessq.plan.serialize import plan_to_json
+from accessq.render.plan_markdown import render_markdown
+from accessq.render.plan_text import render_text
 
 Format = Literal["text", "markdown", "json"]
 

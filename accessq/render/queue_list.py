@@ -11,14 +11,9 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from accessq.jira.mapping import (
-    AWARDEE_ROLES,
-    LEAD_ASSIGNEE,
-    RP_ROLES,
-    decode_description,
-    group_name,
-)
-from accessq.snapshot import Account, Observed, ObservedComponent
+from accessq.config.naming import group_name
+from accessq.model.naming import AWARDEE_ROLES, LEAD_ASSIGNEE, RP_ROLES, decode_description
+from accessq.model.observed import Account, Observed, ObservedComponent
 
 ListFormat = Literal["table", "json", "yaml"]
 
