@@ -1,9 +1,10 @@
-"""Queue YAML text for `accessq export`, written by hand for a stable, readable layout.
+"""Queue YAML text for `accessq export`: a stable, readable layout around emitted values.
 
 The layout follows `examples/queues.yaml`: people as one-line flow mappings, keywords as a flow
-list, comments where a reviewer needs them. Scalars are written plain only when plain YAML reads
-them back as the same string; otherwise double-quoted with escapes (or, for a multi-line
-description, as a literal block), so any text survives the trip through the loader unchanged.
+list, comments where a reviewer needs them. The layout (comments, blank lines, key order) is
+ours; every value is written by pyyaml's emitter, which decides plain or quoted and escapes, so
+any text survives the trip through the loader unchanged (double quotes preferred; a multi-line
+description a literal block when that is exact).
 """
 
 from __future__ import annotations
@@ -18,15 +19,31 @@ from accessq.config.models import JiraSettings
 from accessq.export.collect import ExportedQueue, Person
 
 INDENT = "  "
-# Conservative on purpose: a letter or digit first, then no '#', brackets or double quotes. Commas
-# and colons only outside flow collections (where a comma separates items), and a colon never
-# before a space or at the end (`key: value`): so URLs stay plain.
-_PLAIN_FLOW = re.compile(r"[^\W_][\w .@+()/'&-]*")
-_PLAIN_BLOCK = re.compile(r"[^\W_](?:[\w .,@+()/'&=?%~-]|:(?=[^\s]))*")
 WIDTH = 100  # comments wrap here, like the rest of the repository
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNLIMITED = 1 << 30  # the emitter never folds a value: a scalar stays on its key's line
 # Line breaks YAML folds or normalises inside a scalar, and the byte-order mark.
 _SPECIAL = frozenset("\r\x85\u2028\u2029\ufeff")
+# What YAML 1.2 (editors, yaml-language-server) reads as a number where pyyaml's YAML 1.1 does not.
+_YAML12_NUMBER = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """pyyaml's emitter decides plain or quoted and escapes; we only prefer double quotes.
+
+    Double quotes can carry every character as an escape, single quotes cannot; and a string a
+    YAML 1.2 reader would take for a number is quoted too.
+    """
+
+    def choose_scalar_style(self) -> str:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float", _YAML12_NUMBER, list("-+.0123456789")
+)
 
 
 def _printable(ch: str) -> bool:
@@ -42,19 +59,16 @@ def _printable(ch: str) -> bool:
     )
 
 
-def _escape(ch: str) -> str:
-    if ch in _ESCAPES:
-        return _ESCAPES[ch]
-    if _printable(ch):
-        return ch
-    code = ord(ch)
-    if code <= 0xFF:
-        return f"\\x{code:02X}"
-    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
-
-
-def double_quoted(text: str) -> str:
-    return '"' + "".join(_escape(ch) for ch in text) + '"'
+def _emit(value: object, *, flow: bool) -> str:
+    text = yaml.dump(
+        value,
+        Dumper=_Dumper,
+        default_flow_style=flow,
+        allow_unicode=True,
+        sort_keys=False,
+        width=_UNLIMITED,
+    )
+    return text.removesuffix("...\n").rstrip("\n")
 
 
 def scalar(text: str, *, flow: bool = True) -> str:
@@ -62,63 +76,44 @@ def scalar(text: str, *, flow: bool = True) -> str:
 
     `flow`: the scalar stands inside `{...}` or `[...]` (the default, the stricter one).
     """
-    plain = _PLAIN_FLOW if flow else _PLAIN_BLOCK
-    if plain.fullmatch(text) and not text.endswith(" ") and _reads_back(text):
-        return text
-    return double_quoted(text)
+    if flow:
+        return _emit([text], flow=True)[1:-1]
+    return _emit({"k": text}, flow=False).removeprefix("k: ")
 
 
-# What YAML 1.2 (editors, yaml-language-server) reads as a number where pyyaml's YAML 1.1 does not.
-_YAML12_NUMBER = re.compile(
-    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
-)
+class _Literal(str):
+    """A multi-line text the emitter writes as a literal block when it can be exact."""
 
 
-# First characters of every non-string plain scalar pyyaml resolves (its implicit resolvers are
-# keyed on them); text starting otherwise is a string, no need to parse it.
-_RESOLVABLE_START = frozenset("yYnNtTfFoO0123456789-+.~<=")
+def _literal(dumper: yaml.SafeDumper, data: _Literal) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
 
 
-def _reads_back(text: str) -> bool:
-    # `yes`, `null`, `1e3`, `2024-01-01`, `1:20` would load as something else than a string.
-    if _YAML12_NUMBER.fullmatch(text):
-        return False
-    if text and text[0] not in _RESOLVABLE_START:
-        return True
-    try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
-        return False
+_Dumper.add_representer(_Literal, _literal)
 
 
 def text_block(key: str, text: str, indent: str) -> list[str]:
     """`key: value` for free text; several lines become a literal block when that is exact."""
-    lines = text.split("\n")
-    literal = (
-        len(lines) > 1
-        and all(_printable(ch) for ch in text.replace("\n", ""))
-        and not lines[0].startswith(" ")
-        and all(line == line.rstrip() for line in lines)
-    )
-    if not literal:
+    if "\n" not in text:
         return [f"{indent}{key}: {scalar(text, flow=False)}"]
-    inner = indent + INDENT
-    return [f"{indent}{key}: |-", *(f"{inner}{line}" if line else "" for line in lines)]
+    first, *rest = _emit({key: _Literal(text)}, flow=False).split("\n")
+    # The emitter indents a block's lines by two under a top-level key: shift them to `indent`.
+    return [f"{indent}{first}", *(f"{indent}{line}" if line else "" for line in rest)]
 
 
 def flow_person(person: Person) -> str:
-    fields = [("name", person.name)]
+    fields = {"name": person.name}
     if person.email:
-        fields.append(("email", person.email))
+        fields["email"] = person.email
     elif person.username:
-        fields.append(("username", person.username))
+        fields["username"] = person.username
     else:
-        fields.append(("account_id", person.account_id or person.key))
-    return "{" + ", ".join(f"{key}: {scalar(value)}" for key, value in fields) + "}"
+        fields["account_id"] = person.account_id or person.key
+    return _emit(fields, flow=True)
 
 
 def flow_list(values: Iterable[str]) -> str:
-    return "[" + ", ".join(scalar(v) for v in values) + "]"
+    return _emit(list(values), flow=True)
 
 
 def comment(text: str, indent: str = "") -> list[str]:
