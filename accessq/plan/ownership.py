@@ -18,13 +18,14 @@ diff and the fingerprint both read this partition, so a saved plan's fingerprint
 what the plan looked at, and `export` reads it too, so what it exports as managed is what a plan
 sees as managed.
 
-Former names: the groups and views of a `previously:` name come with the queue only when the
-queue takes that name's component (a rename), or when no component holds either name (the
-queue's leftovers, e.g. after its component was deleted by hand). While a component holds the
-queue's current name, or a component still holds the former name without being renamed (it is
-another queue, managed or not), the former name's objects are not this queue's: they stay with
-that component or, if nothing claims them, are planned for deletion as an unconfigured queue,
-which needs `--allow-delete`.
+Former names: the groups and views of a `previously:` name come with the queue unless a
+component still holds that name without this queue taking it (another queue, managed or not).
+So they come with it when the queue takes the former name's component (a rename), and when no
+component holds the former name any more: the queue's leftovers, e.g. a rename interrupted after
+its component was renamed, which a rerun then finishes. A former name's component that is not
+taken (the queue has its own component, or the former name's component is not accessq's) keeps
+its groups and views: they stay with that component or, if nothing claims them, are planned for
+deletion as an unconfigured queue, which needs `--allow-delete`.
 
 Deleting groups (`plan.safety`): a group of a deleted queue, or of a role a queue no longer has,
 needs `--allow-delete`; a former name's group needs it unless everyone in it is in the queue's
@@ -160,8 +161,7 @@ def partition(config: Config, observed: Observed) -> Partition:
         for name in previous:
             old = components.get(_fold(name))
             if old is None:
-                if current is None:
-                    inherited.append(name)
+                inherited.append(name)  # leftovers, or an interrupted rename to finish
                 continue
             if old.id in claimed_components:
                 continue

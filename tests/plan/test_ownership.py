@@ -139,8 +139,9 @@ def test_groups_of_a_former_name_go_with_the_queue_when_no_component_has_either_
     assert evaluate(plan, config, observed) == []
 
 
-def test_groups_of_a_former_name_are_not_taken_while_the_queue_has_its_own_component() -> None:
-    # Whose they are is not clear: deleting them is a deletion, behind --allow-delete.
+def test_groups_of_a_former_name_come_with_the_queue_once_its_component_was_renamed() -> None:
+    # A rename interrupted after the component was renamed: the rerun finishes it as part of the
+    # queue, not as a deleted queue of its own behind --allow-delete.
     config = _config(_delta(previously=["NCSA-Delta"]))
     observed = _observed(
         config,
@@ -149,11 +150,9 @@ def test_groups_of_a_former_name_are_not_taken_while_the_queue_has_its_own_compo
     )
     plan = diff(config, observed)
     assert [(c.id, c.queue) for c in plan.changes] == [
-        ("delete_group:ats-ncsa-delta-agents", "ncsa-delta")
+        ("delete_group:ats-ncsa-delta-agents", "Delta")
     ]
-    assert [(v.rule, v.queue) for v in evaluate(plan, config, observed)] == [
-        ("delete", "ncsa-delta")
-    ]
+    assert evaluate(plan, config, observed) == []  # jdoe is in ats-delta-agents already
 
 
 def test_a_former_names_group_holding_someone_who_does_not_move_needs_allow_delete() -> None:
@@ -342,3 +341,35 @@ def test_a_plan_deleting_no_group_keeps_its_closing_line() -> None:
     assert plan.summary.closing_line() == (
         "Plan: 1 queue to create, 0 to change, 0 to delete; 2 membership changes."
     )
+
+
+# -- an interrupted rename is finished by the same plan --------------------------------------------
+
+
+def test_a_view_left_under_the_former_name_is_renamed_not_recreated() -> None:
+    # Interrupted after the groups moved, before the view was renamed: finish the rename.
+    config = _config(_delta(previously=["NCSA-Delta"]), jira=JIRA)
+    observed = _observed(
+        config, managed("1", "Delta"), groups=DELTA_GROUPS, views=(view("7", "NCSA-Delta"),)
+    )
+    plan = diff(config, observed)
+    assert plan.errors == []
+    assert _ids(plan) == ["update_jsm_queue:Delta"]
+    update = plan.change("update_jsm_queue:Delta")
+    assert update is not None and update.target_id == "7"
+    assert update.after == {"name": "Delta", "jql": jsm_queue_jql("Delta")}
+    assert evaluate(plan, config, observed) == []
+
+
+def test_a_view_left_under_the_former_name_next_to_a_new_one_is_deleted() -> None:
+    # What an earlier rerun left: a second view made under the new name, the old one forgotten.
+    config = _config(_delta(previously=["NCSA-Delta"]), jira=JIRA)
+    observed = _observed(
+        config,
+        managed("1", "Delta"),
+        groups=DELTA_GROUPS,
+        views=(view("7", "NCSA-Delta"), view("8", "Delta")),
+    )
+    plan = diff(config, observed)
+    assert plan.errors == []
+    assert [(c.id, c.target_id) for c in plan.changes] == [("delete_jsm_queue:7", "7")]
