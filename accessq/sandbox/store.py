@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from accessq.sandbox.numbers import parse_id
 from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import (
     Account,
@@ -352,9 +353,8 @@ class Store:
         return self._oneuser_from_row("username", username)
 
     def user_by_key(self, key: str) -> User | None:
-        if key.upper().startswith("JIRAUSER") and key[8:].isdigit():
-            return self.user_by_pk(int(key[8:]) - 10000)
-        return None
+        number = parse_id(key[8:]) if key.upper().startswith("JIRAUSER") else None
+        return self.user_by_pk(number - 10000) if number is not None else None
 
     def users_page(self, start: int, limit: int) -> tuple[list[User], int]:
         with self._read() as conn:
