@@ -147,6 +147,14 @@ class _Collector:
             self.notes.append(
                 f"groups with no component are not exported, and a plan deletes them: {names}"
             )
+        if self.observed.unowned_groups:
+            names = ", ".join(
+                _quoted(n) for n in sorted(self.observed.unowned_groups, key=str.casefold)
+            )
+            self.notes.append(
+                "groups not named as accessq names its groups are not accessq's: not exported, "
+                f"and a plan leaves them alone: {names}"
+            )
         queues.sort(key=lambda q: _order(q.name))
         return Export(self.observed.target, self.jira, queues, self.notes)
 

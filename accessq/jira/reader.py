@@ -16,7 +16,7 @@ from accessq.config.selection import is_selected
 from accessq.jira.errors import NotFound
 from accessq.jira.gateway import Gateway
 from accessq.jira.identity import resolve_directory
-from accessq.model.naming import parse_group_name
+from accessq.model.naming import looks_like_group_name, parse_group_name
 from accessq.model.observed import Account, Observed, ObservedGroup
 
 Progress = Callable[[int, int], None]  # (groups read, groups to read)
@@ -44,12 +44,15 @@ def read_observed(
         runner_f = pool.submit(gateway.myself)
         components_f = pool.submit(gateway.components)
         jsm_f = pool.submit(gateway.jsm_queues) if jira.jsm_queues else None
+        found = gateway.find_groups(jira.group_prefix)
+        # Only the names accessq writes are read: a look-alike's members never reach a plan.
         names = [
             name
-            for name in gateway.find_groups(jira.group_prefix)
+            for name in found
             if (parsed := parse_group_name(jira.group_prefix, name))
             and (slugs is None or parsed[0] in slugs)
         ]
+        unowned = tuple(n for n in found if looks_like_group_name(jira.group_prefix, n))
         member_fs = {name: pool.submit(_members, gateway, name) for name in names}
         groups = _collect_groups(member_fs, progress)
         components = components_f.result()
@@ -73,6 +76,7 @@ def read_observed(
         jsm_queues=jsm,
         directory=directory,
         runner=runner,
+        unowned_groups=unowned,
     )
 
 

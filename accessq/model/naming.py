@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from accessq.config.models import AwardeeQueue, Role, RPQueue
+from accessq.config.naming import group_name
 
 MARKER = "Managed by accessq."
 KEYWORDS_PREFIX = "Keywords: "
@@ -19,17 +20,41 @@ AWARDEE_ROLES = AwardeeQueue.ROLES
 LEAD_ASSIGNEE = "COMPONENT_LEAD"
 DEFAULT_ASSIGNEE = "PROJECT_DEFAULT"
 
+
 def parse_group_name(prefix: str, name: str) -> tuple[str, Role] | None:
-    """(slug, role) for a managed group name, or None when accessq does not own that group."""
+    """(slug, role) when `name` is a group name accessq writes, else None: accessq owns the group.
+
+    accessq owns exactly the names `config.naming.group_name` gives: the prefix, a slug (what
+    `slug` makes of some queue name: a-z, 0-9 and single `-`, with a letter or digit) and
+    `-<role>`, compared as Jira compares group names (ignoring case). A look-alike it never writes
+    (`ats-jetstream.2-watchers`, `ats-Bridges 2-agents`, `ats-a--b-agents`) is someone else's,
+    even though its slug would be a queue's. Non-ASCII names never match: accessq writes none,
+    and ASCII-only case folding is the comparison every Jira flavour agrees on.
+    """
+    if not name.isascii():
+        return None
     lowered = name.lower()
     if not lowered.startswith(prefix.lower()):
         return None
     rest = lowered[len(prefix) :]
     for role in ROLES:
         suffix = f"-{role}"
-        if rest.endswith(suffix) and len(rest) > len(suffix):
-            return rest[: -len(suffix)], role
+        if not rest.endswith(suffix):
+            continue
+        candidate = rest[: -len(suffix)]
+        if candidate.strip("-") and group_name(prefix, candidate, role) == lowered:
+            return candidate, role
     return None
+
+
+def looks_like_group_name(prefix: str, name: str) -> bool:
+    """A group with the prefix and a role suffix that accessq does not own: worth a note."""
+    lowered = name.casefold()
+    return (
+        lowered.startswith(prefix.casefold())
+        and lowered.endswith(tuple(f"-{role}" for role in ROLES))
+        and parse_group_name(prefix, name) is None
+    )
 
 
 @dataclass(frozen=True)

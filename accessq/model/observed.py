@@ -75,7 +75,7 @@ class Observed(_Frozen):
     target: Target
     # Every component of the project, managed or not (unmanaged ones are only ever reported).
     components: tuple[ObservedComponent, ...] = ()
-    # Every group whose name has the managed prefix and a role suffix, with its members.
+    # Every group named as accessq names its groups (`naming.parse_group_name`), with members.
     groups: tuple[ObservedGroup, ...] = ()
     # JSM queue views of the service desk; None when `jsm_queues` is off (not read, not managed).
     jsm_queues: tuple[ObservedJsmQueue, ...] | None = None
@@ -83,6 +83,9 @@ class Observed(_Frozen):
     directory: dict[str, Account] = Field(default_factory=dict)
     # The account accessq runs as; the safety rules never let a plan remove it.
     runner: Account | None = None
+    # Names of groups with the prefix and a role suffix that accessq does not own (look-alikes
+    # it never writes, e.g. `ats-jetstream.2-watchers`): not read further, only noted.
+    unowned_groups: tuple[str, ...] = ()
 
     def component(self, name: str) -> ObservedComponent | None:
         folded = name.casefold()
@@ -91,4 +94,3 @@ class Observed(_Frozen):
     def group(self, name: str) -> ObservedGroup | None:
         folded = name.casefold()  # Jira group names are case-insensitive
         return next((g for g in self.groups if g.name.casefold() == folded), None)
-

@@ -9,6 +9,7 @@ account key.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +151,16 @@ class _Planner:
         if part.unmanaged and only is None:
             names = ", ".join(c.name for c in part.unmanaged)
             self.notes.append(f"Components not managed by accessq are left alone: {names}.")
+        if self.observed.unowned_groups and only is None:
+            # JSON-quoted, non-ASCII escaped: a hand-made name may hold spaces, a look-alike
+            # letter, or a line break that would forge a plan line.
+            names = ", ".join(
+                json.dumps(n) for n in sorted(self.observed.unowned_groups, key=str.casefold)
+            )
+            self.notes.append(
+                f"Groups not named as accessq names its groups are not accessq's and are left "
+                f"alone: {names}."
+            )
         if only is not None:
             self.notes.append(
                 "Planned only the queues selected with --queue: "
@@ -173,6 +184,7 @@ class _Planner:
         for change in self.changes:
             queues.setdefault(change.queue, set()).add(change.action)
         order = sorted(queues, key=lambda n: (n.casefold(), n))
+        deleted_groups = [c for c in self.changes if c.action == "delete_group"]
         return Summary(
             create=[q for q in order if "create_component" in queues[q]],
             change=[
@@ -183,6 +195,8 @@ class _Planner:
             delete=[q for q in order if q in self.deleted_queues],
             members_added=sum(c.action == "add_member" for c in self.changes),
             members_removed=sum(c.action == "remove_member" for c in self.changes),
+            groups_deleted=len(deleted_groups),
+            memberships_deleted=sum(len(c.before["members"]) for c in deleted_groups),
         )
 
     # -- findings -------------------------------------------------------------------------------

@@ -183,26 +183,42 @@ class PlanError(_Model):
 
 
 class Summary(_Model):
-    """Counts for the closing line and the pull-request table, and the queue names behind them."""
+    """Counts for the closing line and the pull-request table, and the queue names behind them.
+
+    Deleting a group ends every membership in it without a `remove_member` per person, so those
+    are counted apart (`groups_deleted`, `memberships_deleted`), never hidden in a count of 0.
+    """
 
     create: list[str] = Field(default_factory=list)
     change: list[str] = Field(default_factory=list)
     delete: list[str] = Field(default_factory=list)
     members_added: int = 0
     members_removed: int = 0
+    groups_deleted: int = 0  # every delete_group, of deleted queues and of kept ones
+    memberships_deleted: int = 0  # the members those groups held when planned
 
     @property
     def membership_changes(self) -> int:
         return self.members_added + self.members_removed
 
     def closing_line(self) -> str:
-        """`Plan: 2 queues to create, 3 to change, 1 to delete; 14 membership changes.`"""
+        """`Plan: 2 queues to create, 3 to change, 1 to delete; 14 membership changes.`
+
+        With group deletions: `...; 14 membership changes; 2 groups to delete with 5 memberships.`
+        """
         queues = "queue" if len(self.create) == 1 else "queues"
         members = "membership change" if self.membership_changes == 1 else "membership changes"
-        return (
+        line = (
             f"Plan: {len(self.create)} {queues} to create, {len(self.change)} to change, "
-            f"{len(self.delete)} to delete; {self.membership_changes} {members}."
+            f"{len(self.delete)} to delete; {self.membership_changes} {members}"
         )
+        if self.groups_deleted:
+            groups = "group" if self.groups_deleted == 1 else "groups"
+            held = "membership" if self.memberships_deleted == 1 else "memberships"
+            line += (
+                f"; {self.groups_deleted} {groups} to delete with {self.memberships_deleted} {held}"
+            )
+        return line + "."
 
 
 class Plan(_Model):

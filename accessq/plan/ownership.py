@@ -1,20 +1,35 @@
 """Which observed Jira objects belong to which queue: the one place that decides ownership.
 
-accessq owns only what it marked (DESIGN.md section 2): components whose description ends with
-the marker (and one a queue with `adopt: true` takes over), groups named `<prefix><slug>-<role>`,
-and JSM queue views whose JQL is the one accessq writes for the queue (`mapping.jsm_queue_jql`;
-a view carrying the queue's name with any other JQL is someone else's, a conflict). Every such
-object is claimed by exactly one `Slot`: a configured queue (under its name or a `previously:`
-name), or an unconfigured managed queue that the plan will delete. The diff and the fingerprint
-both read this partition, so a saved plan's fingerprint covers exactly what the plan looked at.
+accessq owns only what it marked or named (DESIGN.md section 2):
 
-Former names: the groups and views of a `previously:` name come with the queue only when the
-queue takes that name's component (a rename), or when no component holds either name (the
-queue's leftovers, e.g. after its component was deleted by hand). While a component holds the
-queue's current name, or a component still holds the former name without being renamed (it is
-another queue, managed or not), the former name's objects are not this queue's: they stay with
-that component or, if nothing claims them, are planned for deletion as an unconfigured queue,
-which needs `--allow-delete`.
+- components whose description ends with the marker (and one a queue with `adopt: true` takes
+  over);
+- groups named exactly as `config.naming.group_name` names them, `<prefix><slug>-<role>` with
+  the slug of some queue name, compared as Jira compares group names (ignoring case; see
+  `model.naming.parse_group_name`). A look-alike accessq never writes (`ats-jetstream.2-watchers`,
+  `ats-Bridges 2-agents`) is not read, changed or deleted; the plan names it in a note;
+- JSM queue views whose JQL is the one accessq writes for the queue (`naming.jsm_queue_jql`); a
+  view carrying the queue's name with any other JQL is someone else's, a conflict.
+
+Every owned object is claimed by exactly one `Slot`: a configured queue (under its name or a
+`previously:` name), or an unconfigured managed queue that the plan deletes (its component, and
+the groups named after the component's name, or leftover groups known only by their slug). The
+diff and the fingerprint both read this partition, so a saved plan's fingerprint covers exactly
+what the plan looked at, and `export` reads it too, so what it exports as managed is what a plan
+sees as managed.
+
+Former names: the groups and views of a `previously:` name come with the queue unless a
+component still holds that name without this queue taking it (another queue, managed or not).
+So they come with it when the queue takes the former name's component (a rename), and when no
+component holds the former name any more: the queue's leftovers, e.g. a rename interrupted after
+its component was renamed, which a rerun then finishes. A former name's component that is not
+taken (the queue has its own component, or the former name's component is not accessq's) keeps
+its groups and views: they stay with that component or, if nothing claims them, are planned for
+deletion as an unconfigured queue, which needs `--allow-delete`.
+
+Deleting groups (`plan.safety`): a group of a deleted queue, or of a role a queue no longer has,
+needs `--allow-delete`; a former name's group needs it unless everyone in it is in the queue's
+own group for that role after the plan (a rename moves its people; nobody loses the role).
 """
 
 from __future__ import annotations
@@ -83,12 +98,12 @@ def partition(config: Config, observed: Observed) -> Partition:
         for view in sorted(observed.jsm_queues or (), key=lambda v: (_fold(v.name), v.id)):
             views_by_name.setdefault(_fold(view.name), []).append(view)
 
-    # Managed groups by normalised slug (a hand-made `ats-a--b-agents` still belongs to `a-b`).
+    # Owned groups by slug; a look-alike (`ats-a--b-agents`) is nobody's, not `a-b`'s.
     groups_by_slug: dict[str, list[ObservedGroup]] = {}
     for group in sorted(observed.groups, key=lambda g: _fold(g.name)):
         parsed = parse_group_name(prefix, group.name)
         if parsed is not None:
-            groups_by_slug.setdefault(slug(parsed[0]), []).append(group)
+            groups_by_slug.setdefault(parsed[0], []).append(group)
 
     # Jira compares component names case-insensitively; the first by id wins a (rare) tie.
     components: dict[str, ObservedComponent] = {}
@@ -146,8 +161,7 @@ def partition(config: Config, observed: Observed) -> Partition:
         for name in previous:
             old = components.get(_fold(name))
             if old is None:
-                if current is None:
-                    inherited.append(name)
+                inherited.append(name)  # leftovers, or an interrupted rename to finish
                 continue
             if old.id in claimed_components:
                 continue

@@ -5,6 +5,12 @@ Membership rules compare, per queue and role, who holds the role before the plan
 rename that moves everyone into a new group removes nobody). A queue that the plan deletes is
 governed by the delete rule alone. Each rule is monotone: removing more never passes a rule that
 removing less failed.
+
+The delete rule covers every group the plan deletes: those of a deleted queue, a group of a role
+its queue no longer has, and a former name's group (a rename) unless every one of its members is
+in the queue's own group for that role after the plan. A rename that moves everyone is what the
+reviewer approved with the new name; one that would also take someone's access with the old
+group says who, and waits for `--allow-delete`.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from pydantic import BaseModel, ConfigDict
 from accessq.config.models import Config, Queue
 from accessq.config.naming import group_name
 from accessq.model.observed import Observed, ObservedGroup
-from accessq.plan.model import Plan
+from accessq.plan.model import Change, Plan
 from accessq.plan.simulate import simulate
 
 Rule = Literal["delete", "max_removal_fraction", "min_agents", "runner"]
 Flag = Literal["--force", "--allow-delete"]
 _RULE_ORDER: tuple[Rule, ...] = ("delete", "max_removal_fraction", "min_agents", "runner")
 FRACTION_MIN_GROUP = 4  # smaller groups change by whole people: a fraction says little there
+MAX_NAMED = 3  # people a delete violation names before `and N more`
 
 
 class Violation(BaseModel):
@@ -65,6 +72,7 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
     deleted: dict[str, list[str]] = {}
     roles: dict[tuple[str, str], set[str]] = {}  # (queue, role) -> groups the plan touches
     dropped_roles: list[tuple[str, str, str]] = []  # (queue, role, group) of a role a queue lost
+    former: list[tuple[Queue, Change]] = []  # group deletions of a kept role (renames)
     for change in plan.changes:
         if change.role is not None:
             roles.setdefault((change.queue, change.role), set()).add(change.target)
@@ -73,6 +81,8 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
             deleted.setdefault(change.queue, []).append(change.action)
         elif change.action == "delete_group" and change.role not in queue.ROLES:
             dropped_roles.append((change.queue, change.role or "", change.target))
+        elif change.action == "delete_group":
+            former.append((queue, change))
 
     for gone, actions in deleted.items():
         what = ["the component"] if "delete_component" in actions else []
@@ -102,6 +112,10 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
 
     runner = observed.runner
     groups_before, groups_after = _by_name(observed), _by_name(after)
+    for queue, change in former:
+        violation = _unmoved(queue, change, config, groups_before, groups_after)
+        if violation is not None:
+            violations.append(violation)
     for (queue_name, role), groups in roles.items():
         before_keys = _members(groups_before, groups)
         after_keys = _members(groups_after, groups)
@@ -157,6 +171,37 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
             )
     return sorted(
         violations, key=lambda v: (_fold(v.queue), v.queue, _RULE_ORDER.index(v.rule), v.message)
+    )
+
+
+def _unmoved(
+    queue: Queue,
+    change: Change,
+    config: Config,
+    before: dict[str, ObservedGroup],
+    after: dict[str, ObservedGroup],
+) -> Violation | None:
+    """The delete rule for a kept role's group: it may go when its people all moved."""
+    own = group_name(config.jira.group_prefix, queue.name, change.role)  # type: ignore[arg-type]
+    deleted = before.get(change.target.casefold())
+    if deleted is None:
+        return None  # not there: deleting it takes nothing
+    staying = after.get(own.casefold())
+    kept = staying.keys() if staying is not None else frozenset()
+    left = [m for m in deleted.members if m.key not in kept]
+    if not left:
+        return None
+    total = len(deleted.members)
+    shown = ", ".join(m.label() for m in left[:MAX_NAMED])
+    if len(left) > MAX_NAMED:
+        shown += f" and {len(left) - MAX_NAMED} more"
+    return Violation(
+        rule="delete",
+        queue=queue.name,
+        message=f"{queue.name}: the plan deletes group {change.target}, and {len(left)} of its "
+        f"{total} members would not be in {own} after it ({shown}); re-run with --allow-delete "
+        "to allow it",
+        flag="--allow-delete",
     )
 
 

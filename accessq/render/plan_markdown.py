@@ -37,7 +37,9 @@ def _banner(plan: Plan) -> list[str]:
     """A warning whenever the plan takes something away."""
     deleted_queues = plan.summary.delete
     others = [c for c in plan.changes if c.queue not in deleted_queues]
-    groups = sum(c.action == "delete_group" for c in others)
+    group_deletes = [c for c in others if c.action == "delete_group"]
+    groups = len(group_deletes)
+    held = sum(len(c.before["members"]) for c in group_deletes)
     views = sum(c.action == "delete_jsm_queue" for c in others)
     removals = plan.summary.members_removed
     parts = []
@@ -45,7 +47,7 @@ def _banner(plan: Plan) -> list[str]:
         names = ", ".join(md(q) for q in deleted_queues)
         parts.append(f"deletes {_count(len(deleted_queues), 'queue')} ({names})")
     if groups:
-        parts.append(f"deletes {_count(groups, 'other group')}")
+        parts.append(f"deletes {_count(groups, 'other group')} ({_count(held, 'membership')})")
     if views:
         parts.append(f"deletes {_count(views, 'other JSM queue view')}")
     if removals:
@@ -65,10 +67,10 @@ def _table(plan: Plan) -> list[str]:
     s = plan.summary
     return [
         "| Queues to create | Queues to change | Queues to delete | Members added "
-        "| Members removed |",
-        "|---:|---:|---:|---:|---:|",
+        "| Members removed | Groups deleted | Members in them |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {len(s.create)} | {len(s.change)} | {len(s.delete)} | {s.members_added} "
-        f"| {s.members_removed} |",
+        f"| {s.members_removed} | {s.groups_deleted} | {s.memberships_deleted} |",
         "",
     ]
 

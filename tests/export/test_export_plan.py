@@ -71,6 +71,26 @@ def test_what_cannot_be_exported_is_announced_and_is_all_a_plan_changes(tmp_path
     assert "a plan deletes them: ats-legacy-hpc-agents" in text
 
 
+def test_groups_accessq_does_not_name_are_not_exported_and_a_plan_leaves_them(
+    tmp_path: Path,
+) -> None:
+    # Hand-made: the slug would be Bridges-2's, the name is not one accessq writes.
+    site = _without(small_site(), "ats-legacy-hpc-agents", "ats-retired-agents")
+    look_alike = group("ats-bridges.2-watchers", OMAR)
+    site = site.model_copy(
+        update={"groups": (*site.groups, look_alike), "unowned_groups": (look_alike.name,)}
+    )
+    files = export_files(site, jira(), adopt=False, split=False)
+    text = files["queues.yaml"]
+    assert "Omar Haddad" not in text  # its members are nobody's watchers
+    assert (
+        "groups not named as accessq names its groups are not accessq's: not exported, and a "
+        'plan leaves them alone: "ats-bridges.2-watchers"'
+    ) in " ".join(line.lstrip("# ") for line in text.splitlines())
+    plan = plan_of(load_texts(files, tmp_path), site)
+    assert plan.errors == [] and plan.changes == []
+
+
 def test_adopt_exports_look_alikes_and_the_plan_adopts_them_then_converges(
     tmp_path: Path,
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 
 from accessq.config.models import Config, RPQueue
-from accessq.model.naming import jsm_queue_jql
+from accessq.model.naming import jsm_queue_jql, parse_group_name
 from accessq.model.observed import Observed
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
@@ -139,8 +139,9 @@ def test_groups_of_a_former_name_go_with_the_queue_when_no_component_has_either_
     assert evaluate(plan, config, observed) == []
 
 
-def test_groups_of_a_former_name_are_not_taken_while_the_queue_has_its_own_component() -> None:
-    # Whose they are is not clear: deleting them is a deletion, behind --allow-delete.
+def test_groups_of_a_former_name_come_with_the_queue_once_its_component_was_renamed() -> None:
+    # A rename interrupted after the component was renamed: the rerun finishes it as part of the
+    # queue, not as a deleted queue of its own behind --allow-delete.
     config = _config(_delta(previously=["NCSA-Delta"]))
     observed = _observed(
         config,
@@ -149,10 +150,50 @@ def test_groups_of_a_former_name_are_not_taken_while_the_queue_has_its_own_compo
     )
     plan = diff(config, observed)
     assert [(c.id, c.queue) for c in plan.changes] == [
-        ("delete_group:ats-ncsa-delta-agents", "ncsa-delta")
+        ("delete_group:ats-ncsa-delta-agents", "Delta")
     ]
+    assert evaluate(plan, config, observed) == []  # jdoe is in ats-delta-agents already
+
+
+def test_a_former_names_group_holding_someone_who_does_not_move_needs_allow_delete() -> None:
+    config = _config(_delta(previously=["NCSA-Delta"]))
+    observed = _observed(
+        config,
+        managed("1", "NCSA-Delta"),
+        groups=[*DELTA_GROUPS, group("ats-ncsa-delta-agents", "jdoe", "ohaddad")],
+    )
+    plan = diff(config, observed)
+    assert [c.id for c in plan.changes] == [
+        "update_component:Delta",
+        "delete_group:ats-ncsa-delta-agents",
+    ]
+    [violation] = evaluate(plan, config, observed)
+    assert (violation.rule, violation.queue, violation.flag) == (
+        "delete",
+        "Delta",
+        "--allow-delete",
+    )
+    assert "1 of its 2 members would not be in ats-delta-agents after it (Omar Haddad" in (
+        violation.message
+    )
+
+
+def test_a_former_names_component_that_still_exists_keeps_its_groups() -> None:
+    # Delta has its own component and NCSA-Delta's is still there: two queues, not a rename.
+    config = _config(_delta(previously=["NCSA-Delta"]))
+    observed = _observed(
+        config,
+        managed("1", "Delta"),
+        managed("2", "NCSA-Delta"),
+        groups=[*DELTA_GROUPS, group("ats-ncsa-delta-agents", "jdoe")],
+    )
+    plan = diff(config, observed)
+    assert {(c.id, c.queue) for c in plan.changes} == {
+        ("delete_group:ats-ncsa-delta-agents", "NCSA-Delta"),
+        ("delete_component:NCSA-Delta", "NCSA-Delta"),
+    }
     assert [(v.rule, v.queue) for v in evaluate(plan, config, observed)] == [
-        ("delete", "ncsa-delta")
+        ("delete", "NCSA-Delta")
     ]
 
 
@@ -196,3 +237,139 @@ def test_no_plan_touches_a_view_whose_jql_accessq_did_not_write(
     foreign = {v.id for v in observed.jsm_queues or () if v.jql == "resolution = Unresolved"}
     plan = diff(config, observed)
     assert not [c.id for c in plan.changes if c.target_id in foreign]
+
+
+# -- groups: only the exact names accessq writes ---------------------------------------------------
+
+
+def test_a_group_is_accessqs_only_under_the_exact_name_it_writes() -> None:
+    owned = {
+        "ats-delta-agents": ("delta", "agents"),
+        "ATS-Delta-Agents": ("delta", "agents"),  # Jira compares group names ignoring case
+        "ats-jetstream-2-watchers": ("jetstream-2", "watchers"),
+        "ats-access-aco-support-updaters": ("access-aco-support", "updaters"),
+        "ats-delta--agents": ("delta-", "agents"),  # the groups of a queue named "Delta!"
+        "ats-x-watchers-agents": ("x-watchers", "agents"),
+    }
+    for name, parsed in owned.items():
+        assert parse_group_name("ats-", name) == parsed, name
+    for name in (
+        "ats-jetstream.2-watchers",
+        "ats-Bridges 2-agents",
+        "ats-a--b-agents",
+        "ats-delta_x-agents",
+        "ats---agents",  # no letter or digit: no queue name gives it
+        "ats-\u212aelvin-agents",  # a Kelvin sign lower-cases to "k": still not a name we write
+        "ats-legacy-admins",
+        "delta-agents",
+        "ats-delta-agents ",
+    ):
+        assert parse_group_name("ats-", name) is None, name
+
+
+def test_look_alike_groups_are_nobodys_and_a_plan_leaves_them_alone() -> None:
+    jetstream = RPQueue(name="Jetstream-2", agents=[contact("mgarcia", 5)]).at(at(4))
+    bridges = RPQueue(name="Bridges 2", agents=[contact("lwei", 9)]).at(at(8))
+    config = _config(jetstream, bridges)
+    look_alikes = [
+        group("ats-jetstream.2-watchers", "jdoe"),
+        group("ats-Bridges 2-agents", "ohaddad"),
+        group("ats-jetstream--2-agents", "rpatel"),
+    ]
+    observed = _observed(
+        config,
+        managed("1", "Jetstream-2"),
+        managed("2", "Bridges 2"),
+        groups=[
+            group("ats-jetstream-2-agents", "mgarcia"),
+            group("ats-jetstream-2-watchers", "mgarcia"),
+            group("ats-bridges-2-agents", "lwei"),
+            group("ats-bridges-2-watchers", "lwei"),
+            *look_alikes,
+        ],
+    ).model_copy(update={"unowned_groups": tuple(g.name for g in look_alikes)})
+    plan = diff(config, observed)
+    assert plan.errors == [] and plan.changes == []
+    assert evaluate(plan, config, observed) == []
+    assert plan.notes[-1] == (
+        "Groups not named as accessq names its groups are not accessq's and are left alone: "
+        '"ats-Bridges 2-agents", "ats-jetstream--2-agents", "ats-jetstream.2-watchers".'
+    )
+    # Nor does a look-alike with no queue of its slug become a queue to delete.
+    alone = diff(_config(), observed)
+    assert not [c for c in alone.changes if c.target in {g.name for g in look_alikes}]
+
+
+def test_a_group_in_another_case_is_the_queues_own() -> None:
+    config = _config(_delta())
+    observed = _observed(
+        config,
+        managed("1", "Delta"),
+        groups=[group("ATS-Delta-Agents", "jdoe"), group("ats-delta-watchers", "jdoe")],
+    )
+    assert diff(config, observed).changes == []
+
+
+# -- the summary counts deleted groups and the memberships they end ------------------------------
+
+
+def test_the_summary_counts_deleted_groups_and_their_memberships() -> None:
+    config = _config(_delta(previously=["NCSA-Delta"]))
+    observed = _observed(
+        config,
+        managed("1", "NCSA-Delta"),
+        managed("2", "Old"),
+        groups=[
+            group("ats-ncsa-delta-agents", "jdoe"),
+            group("ats-ncsa-delta-watchers", "jdoe"),
+            group("ats-old-agents", "lwei", "sokafor"),
+        ],
+    )
+    plan = diff(config, observed)
+    summary = plan.summary
+    assert (summary.groups_deleted, summary.memberships_deleted) == (3, 4)
+    assert (summary.members_added, summary.members_removed) == (2, 0)
+    assert summary.closing_line() == (
+        "Plan: 0 queues to create, 1 to change, 1 to delete; 2 membership changes; "
+        "3 groups to delete with 4 memberships."
+    )
+
+
+def test_a_plan_deleting_no_group_keeps_its_closing_line() -> None:
+    config = _config(_delta())
+    plan = diff(config, _observed(config))
+    assert plan.summary.closing_line() == (
+        "Plan: 1 queue to create, 0 to change, 0 to delete; 2 membership changes."
+    )
+
+
+# -- an interrupted rename is finished by the same plan --------------------------------------------
+
+
+def test_a_view_left_under_the_former_name_is_renamed_not_recreated() -> None:
+    # Interrupted after the groups moved, before the view was renamed: finish the rename.
+    config = _config(_delta(previously=["NCSA-Delta"]), jira=JIRA)
+    observed = _observed(
+        config, managed("1", "Delta"), groups=DELTA_GROUPS, views=(view("7", "NCSA-Delta"),)
+    )
+    plan = diff(config, observed)
+    assert plan.errors == []
+    assert _ids(plan) == ["update_jsm_queue:Delta"]
+    update = plan.change("update_jsm_queue:Delta")
+    assert update is not None and update.target_id == "7"
+    assert update.after == {"name": "Delta", "jql": jsm_queue_jql("Delta")}
+    assert evaluate(plan, config, observed) == []
+
+
+def test_a_view_left_under_the_former_name_next_to_a_new_one_is_deleted() -> None:
+    # What an earlier rerun left: a second view made under the new name, the old one forgotten.
+    config = _config(_delta(previously=["NCSA-Delta"]), jira=JIRA)
+    observed = _observed(
+        config,
+        managed("1", "Delta"),
+        groups=DELTA_GROUPS,
+        views=(view("7", "NCSA-Delta"), view("8", "Delta")),
+    )
+    plan = diff(config, observed)
+    assert plan.errors == []
+    assert [(c.id, c.target_id) for c in plan.changes] == [("delete_jsm_queue:7", "7")]

@@ -140,5 +140,16 @@ def test_a_rename_that_moves_everyone_removes_nobody() -> None:
     )
     plan = diff(config, observed)
     assert {c.action for c in plan.changes} >= {"delete_group", "create_group"}
-    # Only the runner, who is not configured, leaves; no delete rule for a kept queue.
-    assert [v.rule for v in evaluate(plan, config, observed)] == ["runner"]
+    # Only the runner, who is not configured, leaves, with the old agents group: deleting that
+    # group takes their access (--allow-delete), and it is the runner (--force). The watchers
+    # moved to the new group, all of them: deleting the old one needs no flag.
+    violations = evaluate(plan, config, observed)
+    assert [(v.rule, v.flag) for v in violations] == [
+        ("delete", "--allow-delete"),
+        ("runner", "--force"),
+    ]
+    assert violations[0].message == (
+        "Delta: the plan deletes group ats-ncsa-delta-agents, and 1 of its 6 members would not "
+        "be in ats-delta-agents after it (accessq automation <accessq-bot@access.example.org>); "
+        "re-run with --allow-delete to allow it"
+    )
