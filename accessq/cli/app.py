@@ -189,15 +189,20 @@ def _stopped(exc: Exception) -> typer.Exit:
     return typer.Exit(exc.code)
 
 
-def _queue_files(paths: list[Path]) -> list[Path]:
-    """The files a PATH argument stands for (a folder: its queue files)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += [p for p in path.iterdir() if p.suffix in (".yaml", ".yml")]
-        else:
-            files.append(path)
-    return files
+def _refuse_writing_over(flag: str, target: Path, sources: Sequence[Path], read: str) -> None:
+    """A command's output never replaces the configuration it read (`config.queue_files`)."""
+    from accessq.config.queue_files import written_over
+
+    hit = written_over(target, sources)
+    if hit is None:
+        return
+    kind, source = hit
+    if kind == "file":
+        raise fail(f"{flag} {target} is one of the queue files {read}; choose another name")
+    raise fail(
+        f"{flag} {target} is a queue file of the folder {source} {read} (*.yaml and *.yml, in "
+        "any case); choose another name"
+    )
 
 
 def _stdin_is_terminal() -> bool:
@@ -253,8 +258,8 @@ def plan(
 
     _quiet_logs(quiet)
     only = set(queue) if queue else None
-    if out is not None and any(out.resolve() == p.resolve() for p in _queue_files(paths)):
-        raise fail(f"--out {out} is one of the queue files being planned; choose another name")
+    if out is not None:
+        _refuse_writing_over("--out", out, paths, "being planned")
     try:
         config = wf.load(paths)
         with wf.connect(config, jira_url) as gateway:
@@ -451,10 +456,19 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
+    from accessq.config.queue_files import holding_configuration, is_queue_file
     from accessq.export.write import export_files
 
     if out is not None and split is not None:
         raise fail("give --out FILE or --split FOLDER, not both")
+    if out is not None:
+        _refuse_writing_over("--out", out, paths or [], "read with --config")
+    held = holding_configuration(split, paths or []) if split is not None else None
+    if held is not None:
+        raise fail(
+            f"--split {split} holds queue files read with --config ({held}); "
+            "export into another folder"
+        )
     config, observed = _read_site(paths, jira_url, quiet=quiet)
     files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
     from accessq.model.naming import decode_description
@@ -473,9 +487,7 @@ def export(
     folder = split if split is not None else (out.parent if out else Path("."))
     if split is not None and split.is_dir():
         # A stale queue file left beside a fresh export would be planned as a live queue.
-        stale = sorted(
-            p.name for p in split.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in files
-        )
+        stale = sorted(p.name for p in split.iterdir() if is_queue_file(p) and p.name not in files)
         if stale:
             shown = ", ".join(stale[:3]) + (", ..." if len(stale) > 3 else "")
             raise fail(
