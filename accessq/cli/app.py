@@ -225,8 +225,8 @@ def _quiet_logs(quiet: bool) -> None:
 def _render_plan(planned: Planned, fmt: str) -> str:
     import shutil
 
+    from accessq.render.color import use_color
     from accessq.render.plan import render
-    from accessq.render.plan_text import use_color
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
@@ -423,7 +423,7 @@ def list_queues(
     quiet: QuietOpt = False,
 ) -> None:
     """Every queue in the live project, managed by accessq or not."""
-    from accessq.render.plan_text import use_color
+    from accessq.render.color import use_color
     from accessq.render.queue_list import render_queue_list
 
     config, observed = _read_site(paths, jira_url, quiet=quiet)
