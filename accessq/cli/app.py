@@ -20,6 +20,8 @@ try:  # typer vendors click from 0.2x on; before that it depends on it
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
 
+from accessq.cli.exit_codes import ExitCode
+
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply.engine import ApplyResult
     from accessq.cli.workflow import Planned
@@ -54,17 +56,17 @@ class _OneLineErrors(TyperGroup):
             code = super().main(*call, **kwargs)
         except UsageError as exc:
             if not exc.format_message():  # a bare `accessq`: the help was shown, nothing failed
-                sys.exit(0)
+                sys.exit(ExitCode.OK)
             where = exc.ctx.command_path if exc.ctx is not None else "accessq"
             typer.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
-            sys.exit(1)
+            sys.exit(ExitCode.ERROR)
         except ClickException as exc:
             typer.echo(f"error: {exc.format_message()}", err=True)
-            sys.exit(1)
+            sys.exit(ExitCode.ERROR)
         except typer.Abort:
             typer.echo("Aborted.", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+            sys.exit(ExitCode.ERROR)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 app = typer.Typer(
@@ -79,7 +81,6 @@ app = typer.Typer(
 sandbox_app = typer.Typer(help="The local Jira-compatible sandbox server.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
 JOURNAL_DIR = Path(".accessq/journal")
 
 
@@ -88,7 +89,7 @@ def _version(value: bool) -> None:
         from accessq import __version__
 
         typer.echo(f"accessq {__version__}")
-        raise typer.Exit()
+        raise typer.Exit(ExitCode.OK)
 
 
 @app.callback()
@@ -117,7 +118,7 @@ PathsArg = Annotated[
 ]
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+def fail(message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     """One clear line on stderr and the exit code; never a traceback."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -136,7 +137,7 @@ def validate(
 
     result = load_config(paths)
     sys.stdout.write(render_validation(result, fmt.value))
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
+    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
 
 
 @app.command()
@@ -285,11 +286,11 @@ def plan(
         with summary.open("a", encoding="utf-8") as handle:
             handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
     if planned.plan.has_errors:
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(ExitCode.ERROR)
     if planned.blocking:
-        raise typer.Exit(EXIT_BLOCKED)
+        raise typer.Exit(ExitCode.BLOCKED)
     if detailed_exitcode and not planned.plan.is_empty:
-        raise typer.Exit(EXIT_CHANGES)
+        raise typer.Exit(ExitCode.CHANGES)
 
 
 @app.command()
@@ -349,15 +350,15 @@ def apply(
             if planned.plan.has_errors:
                 raise wf.Stop("error: the plan has errors; nothing was changed")
             if planned.blocking:
-                raise wf.Stop("blocked by safety rules; nothing was changed", code=EXIT_BLOCKED)
+                raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
-                raise typer.Exit(EXIT_OK)
+                raise typer.Exit(ExitCode.OK)
             if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
-                raise wf.Stop("Cancelled; nothing was changed.", code=EXIT_ERROR)
+                raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             result = _execute(planned.plan, gateway, concurrency=concurrency, quiet=quiet)
     except wf.Stop as exc:
         raise _stopped(exc) from None
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
+    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
 
 
 def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
@@ -390,7 +391,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
         raise wf_stop(
             f"Interrupted after {done} of {total} steps; journal: {journal.path}. "
             "Run the same apply again to finish the job.",
-            code=130,
+            code=ExitCode.INTERRUPTED,
         ) from None
     finally:
         journal.close()
