@@ -74,3 +74,82 @@ def test_a_file_that_is_not_yaml_is_not_echoed_whole(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "must-not-be-printed" not in result.stdout + result.stderr
     assert "the single value 'ACCESSQ_JIRA_TOKEN=supersecret-value..." in result.stdout
+
+
+# -- one definition of "queue file": what the loader reads, no command writes over -----------------
+
+NAMES = ["Delta.YAML", "anvil.Yml", "bridges.yml", ".draft.yaml", "notes.json", "delta.yaml.bak"]
+
+
+@pytest.fixture
+def queues(tmp_path: Path) -> Path:
+    """A configuration folder whose files have every kind of name a folder may hold."""
+    folder = tmp_path / "queues"
+    folder.mkdir()
+    for index, name in enumerate(NAMES):
+        (folder / name).write_text(
+            f"version: 1\nrp_queues:\n  - name: Q{index}\n"
+            f"    agents: [{{name: A, email: a{index}@rp.example.edu}}]\n"
+        )
+    return folder
+
+
+def test_plan_out_never_overwrites_a_queue_file_whatever_the_case_of_its_suffix(
+    queues: Path,
+) -> None:
+    target = queues / "Delta.YAML"
+    before = target.read_text()
+    result = run(["plan", str(queues), "--out", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: --out {target} is a queue file of the folder {queues} being planned "
+        "(*.yaml and *.yml, in any case); choose another name"
+    )
+    assert target.read_text() == before
+
+
+def test_plan_out_refuses_a_new_file_the_next_plan_of_the_folder_would_read(queues: Path) -> None:
+    result = run(["plan", str(queues), "--out", str(queues / "plan.YML")])
+    assert result.exit_code == 1
+    assert "is a queue file of the folder" in result.stderr
+    assert not (queues / "plan.YML").exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_plan_out_refuses_is_exactly_what_the_loader_reads(queues: Path, name: str) -> None:
+    from accessq.config.loader import load_config
+
+    read = {p.name for p in load_config([queues]).files}
+    assert read == {"Delta.YAML", "anvil.Yml", "bridges.yml"}
+    # A broken extra file makes a plan that passed the --out check stop at loading instead.
+    (queues / "zz-broken.yaml").write_text("version: 2\n")
+    result = run(["plan", str(queues), "--out", str(queues / name)])
+    assert result.exit_code == 1
+    refused = "choose another name" in result.stderr
+    assert refused == (name in read), result.stderr
+
+
+def test_export_out_never_overwrites_the_configuration_it_reads(queues: Path) -> None:
+    target = queues / "bridges.yml"
+    before = target.read_text()
+    for config, message in [
+        (target, f"error: --out {target} is one of the queue files read with --config"),
+        (queues, f"error: --out {target} is a queue file of the folder {queues} read with"),
+    ]:
+        result = run(["export", "--config", str(config), "-o", str(target)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(message), result.stderr
+        assert target.read_text() == before
+
+
+def test_export_split_never_writes_into_the_configuration_it_reads(queues: Path) -> None:
+    given = queues / "bridges.yml"
+    before = sorted(p.name for p in queues.iterdir())
+    for config in (queues, given):
+        result = run(["export", "--config", str(config), "--split", str(queues)])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"error: --split {queues} holds queue files read with --config ({config}); "
+            "export into another folder"
+        )
+    assert sorted(p.name for p in queues.iterdir()) == before

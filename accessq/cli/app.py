@@ -20,6 +20,8 @@ try:  # typer vendors click from 0.2x on; before that it depends on it
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment]
 
+from accessq.cli.exit_codes import ExitCode
+
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply.engine import ApplyResult
     from accessq.cli.workflow import Planned
@@ -54,17 +56,17 @@ class _OneLineErrors(TyperGroup):
             code = super().main(*call, **kwargs)
         except UsageError as exc:
             if not exc.format_message():  # a bare `accessq`: the help was shown, nothing failed
-                sys.exit(0)
+                sys.exit(ExitCode.OK)
             where = exc.ctx.command_path if exc.ctx is not None else "accessq"
             typer.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
-            sys.exit(1)
+            sys.exit(ExitCode.ERROR)
         except ClickException as exc:
             typer.echo(f"error: {exc.format_message()}", err=True)
-            sys.exit(1)
+            sys.exit(ExitCode.ERROR)
         except typer.Abort:
             typer.echo("Aborted.", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+            sys.exit(ExitCode.ERROR)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 app = typer.Typer(
@@ -79,7 +81,6 @@ app = typer.Typer(
 sandbox_app = typer.Typer(help="The local Jira-compatible sandbox server.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_BLOCKED = 0, 1, 2, 3
 JOURNAL_DIR = Path(".accessq/journal")
 
 
@@ -88,7 +89,7 @@ def _version(value: bool) -> None:
         from accessq import __version__
 
         typer.echo(f"accessq {__version__}")
-        raise typer.Exit()
+        raise typer.Exit(ExitCode.OK)
 
 
 @app.callback()
@@ -117,7 +118,7 @@ PathsArg = Annotated[
 ]
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+def fail(message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     """One clear line on stderr and the exit code; never a traceback."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -136,7 +137,7 @@ def validate(
 
     result = load_config(paths)
     sys.stdout.write(render_validation(result, fmt.value))
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
+    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
 
 
 @app.command()
@@ -189,15 +190,20 @@ def _stopped(exc: Exception) -> typer.Exit:
     return typer.Exit(exc.code)
 
 
-def _queue_files(paths: list[Path]) -> list[Path]:
-    """The files a PATH argument stands for (a folder: its queue files)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += [p for p in path.iterdir() if p.suffix in (".yaml", ".yml")]
-        else:
-            files.append(path)
-    return files
+def _refuse_writing_over(flag: str, target: Path, sources: Sequence[Path], read: str) -> None:
+    """A command's output never replaces the configuration it read (`config.queue_files`)."""
+    from accessq.config.queue_files import written_over
+
+    hit = written_over(target, sources)
+    if hit is None:
+        return
+    kind, source = hit
+    if kind == "file":
+        raise fail(f"{flag} {target} is one of the queue files {read}; choose another name")
+    raise fail(
+        f"{flag} {target} is a queue file of the folder {source} {read} (*.yaml and *.yml, in "
+        "any case); choose another name"
+    )
 
 
 def _stdin_is_terminal() -> bool:
@@ -220,8 +226,8 @@ def _quiet_logs(quiet: bool) -> None:
 def _render_plan(planned: Planned, fmt: str) -> str:
     import shutil
 
+    from accessq.render.color import use_color
     from accessq.render.plan import render
-    from accessq.render.plan_text import use_color
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
@@ -253,8 +259,8 @@ def plan(
 
     _quiet_logs(quiet)
     only = set(queue) if queue else None
-    if out is not None and any(out.resolve() == p.resolve() for p in _queue_files(paths)):
-        raise fail(f"--out {out} is one of the queue files being planned; choose another name")
+    if out is not None:
+        _refuse_writing_over("--out", out, paths, "being planned")
     try:
         config = wf.load(paths)
         with wf.connect(config, jira_url) as gateway:
@@ -280,11 +286,11 @@ def plan(
         with summary.open("a", encoding="utf-8") as handle:
             handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
     if planned.plan.has_errors:
-        raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(ExitCode.ERROR)
     if planned.blocking:
-        raise typer.Exit(EXIT_BLOCKED)
+        raise typer.Exit(ExitCode.BLOCKED)
     if detailed_exitcode and not planned.plan.is_empty:
-        raise typer.Exit(EXIT_CHANGES)
+        raise typer.Exit(ExitCode.CHANGES)
 
 
 @app.command()
@@ -344,15 +350,15 @@ def apply(
             if planned.plan.has_errors:
                 raise wf.Stop("error: the plan has errors; nothing was changed")
             if planned.blocking:
-                raise wf.Stop("blocked by safety rules; nothing was changed", code=EXIT_BLOCKED)
+                raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
-                raise typer.Exit(EXIT_OK)
+                raise typer.Exit(ExitCode.OK)
             if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
-                raise wf.Stop("Cancelled; nothing was changed.", code=EXIT_ERROR)
+                raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             result = _execute(planned.plan, gateway, concurrency=concurrency, quiet=quiet)
     except wf.Stop as exc:
         raise _stopped(exc) from None
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
+    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
 
 
 def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
@@ -385,7 +391,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
         raise wf_stop(
             f"Interrupted after {done} of {total} steps; journal: {journal.path}. "
             "Run the same apply again to finish the job.",
-            code=130,
+            code=ExitCode.INTERRUPTED,
         ) from None
     finally:
         journal.close()
@@ -418,7 +424,7 @@ def list_queues(
     quiet: QuietOpt = False,
 ) -> None:
     """Every queue in the live project, managed by accessq or not."""
-    from accessq.render.plan_text import use_color
+    from accessq.render.color import use_color
     from accessq.render.queue_list import render_queue_list
 
     config, observed = _read_site(paths, jira_url, quiet=quiet)
@@ -451,10 +457,19 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
+    from accessq.config.queue_files import holding_configuration, is_queue_file
     from accessq.export.write import export_files
 
     if out is not None and split is not None:
         raise fail("give --out FILE or --split FOLDER, not both")
+    if out is not None:
+        _refuse_writing_over("--out", out, paths or [], "read with --config")
+    held = holding_configuration(split, paths or []) if split is not None else None
+    if held is not None:
+        raise fail(
+            f"--split {split} holds queue files read with --config ({held}); "
+            "export into another folder"
+        )
     config, observed = _read_site(paths, jira_url, quiet=quiet)
     files = export_files(observed, config.jira, adopt=adopt, split=split is not None)
     from accessq.model.naming import decode_description
@@ -473,9 +488,7 @@ def export(
     folder = split if split is not None else (out.parent if out else Path("."))
     if split is not None and split.is_dir():
         # A stale queue file left beside a fresh export would be planned as a live queue.
-        stale = sorted(
-            p.name for p in split.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in files
-        )
+        stale = sorted(p.name for p in split.iterdir() if is_queue_file(p) and p.name not in files)
         if stale:
             shown = ", ".join(stale[:3]) + (", ..." if len(stale) > 3 else "")
             raise fail(

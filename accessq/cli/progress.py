@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +18,11 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Advance]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    from accessq.render.color import use_color
+
+    # A live bar needs the terminal's codes either way; whether it has colour is the one rule's.
+    colour = use_color(sys.stderr)
+    console = Console(stderr=True, no_color=not colour, color_system="auto" if colour else None)
     with Progress(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
     ) as progress:

@@ -12,20 +12,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from accessq.cli.exit_codes import ExitCode
 from accessq.config.models import Config
 from accessq.jira.gateway import Gateway
 from accessq.model.observed import Observed
 from accessq.plan.model import Plan
 from accessq.plan.safety import Violation
 
-EXIT_ERROR, EXIT_BLOCKED = 1, 3
 MAX_DRIFT_LINES = 10
 
 
 class Stop(Exception):
     """End the command: `lines` go to stderr, then exit with `code`."""
 
-    def __init__(self, *lines: str, code: int = EXIT_ERROR) -> None:
+    def __init__(self, *lines: str, code: ExitCode = ExitCode.ERROR) -> None:
         super().__init__(lines[0] if lines else "")
         self.lines = lines
         self.code = code

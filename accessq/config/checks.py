@@ -1,8 +1,8 @@
 """Rules across values of a configuration, which one field's validator cannot see.
 
-Unique queue names (case-insensitive, `previously` names included) and Jira group names, a
-default assignee among the updaters (by username or account_id), a keyword claimed once, nobody
-twice in one list.
+Unique queue names (compared by `text.fold`: Unicode-normalised and case-insensitive, `previously`
+names included) and Jira group names, a default assignee among the updaters (by username or
+account_id), a keyword claimed once, nobody twice in one list.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import AwardeeQueue, Config, Contact, Location, RPQueue, Updater
 from accessq.config.naming import group_name, slug
 from accessq.config.origins import Origins
+from accessq.config.text import fold, has_letter_or_digit
 
 MAX_GROUP_NAME = 255  # Jira's limit on a group name
 
@@ -75,8 +76,7 @@ def _names(config: Config, where: Origins) -> Iterator[Diagnostic]:
     by_fold: dict[str, _Name] = {}
     by_slug: dict[str, _Name] = {}
     for name in _all_names(config, where):
-        group_slug = slug(name.text)
-        if not group_slug.strip("-"):
+        if not has_letter_or_digit(name.text):
             yield Diagnostic(
                 f"{name.what} '{name.text}' has no letters or digits, "
                 "so it gives no Jira group name",
@@ -93,10 +93,11 @@ def _names(config: Config, where: Origins) -> Iterator[Diagnostic]:
                 name.key_path,
             )
             continue
-        first = by_fold.setdefault(name.text.casefold(), name)
+        first = by_fold.setdefault(fold(name.text), name)
         if first is not name:
             yield Diagnostic(_same_name(name, first), name.location, name.key_path)
             continue
+        group_slug = slug(name.text)
         other = by_slug.setdefault(group_slug, name)
         if other is not name and other.queue is not name.queue:
             groups = f"{config.jira.group_prefix}{group_slug}-*"
@@ -126,8 +127,9 @@ def _keywords(config: Config, where: Origins) -> Iterator[Diagnostic]:
             entries.append((_reading_order(loc), i, queue, keyword, loc, key_path))
     claimed: dict[str, tuple[AwardeeQueue, int, Location | None]] = {}
     for _, i, queue, keyword, loc, key_path in sorted(entries, key=lambda e: (e[0], e[1])):
-        fold = " ".join(keyword.split()).casefold()
-        owner, first_index, first_loc = claimed.setdefault(fold, (queue, i, loc))
+        owner, first_index, first_loc = claimed.setdefault(
+            fold(" ".join(keyword.split())), (queue, i, loc)
+        )
         if owner is queue and first_index == i:
             continue
         if owner is queue:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from accessq.config.models import Location
+from accessq.config.text import visible
 
 Severity = Literal["error", "warning"]
 
@@ -20,7 +21,8 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         path = f" ({self.key_path})" if self.key_path else ""
-        return f"{where}{self.severity}: {self.message}{path}"
+        # Whatever a message quotes from a file, it prints as one line with nothing hidden.
+        return visible(f"{where}{self.severity}: {self.message}{path}", limit=None)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

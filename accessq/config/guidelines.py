@@ -14,8 +14,9 @@ from accessq.config.models import AwardeeQueue, Config, RPQueue
 from accessq.config.origins import Origins
 
 RP_NAME_MAX = 20
-_RP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*")
-_AWARDEE_NAME = re.compile(r"ACCESS(-[A-Za-z0-9]+){2,}")
+# Letters and digits of any script (`[^\W_]`): a Greek or Japanese short name is one too.
+_RP_NAME = re.compile(r"[^\W\d_][^\W_]*(-[^\W_]+)*")
+_AWARDEE_NAME = re.compile(r"ACCESS(-[^\W_]+){2,}")
 
 
 def guideline_warnings(config: Config, origins: Origins | None = None) -> list[Diagnostic]:

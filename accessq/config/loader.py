@@ -28,10 +28,10 @@ from accessq.config.models import (
     Updater,
 )
 from accessq.config.origins import Origins
+from accessq.config.queue_files import queue_files_in
 from accessq.config.salvage import Kept, validate_or_salvage
 from accessq.config.yaml_source import KeyPath, SourceError, YamlDocument, read_document
 
-YAML_SUFFIXES = (".yaml", ".yml")
 _M = TypeVar("_M", bound=BaseModel)
 _Q = TypeVar("_Q", RPQueue, AwardeeQueue)
 
@@ -135,10 +135,7 @@ def _expand(
 
 def _files_of(path: Path, shown: str, errors: list[Diagnostic]) -> list[tuple[Path, str]]:
     if path.is_dir():
-        members = sorted(
-            (p for p in path.iterdir() if _is_queue_file(p)),
-            key=lambda p: p.name,
-        )
+        members = queue_files_in(path)
         if not members:
             errors.append(
                 Diagnostic(
@@ -153,11 +150,6 @@ def _files_of(path: Path, shown: str, errors: list[Diagnostic]) -> list[tuple[Pa
         errors.append(Diagnostic(f"{shown}: not a regular file"))
         return []
     return [(path, shown)]
-
-
-def _is_queue_file(path: Path) -> bool:
-    # Hidden files are editor backups and the like, never a team's queue file.
-    return path.suffix.lower() in YAML_SUFFIXES and not path.name.startswith(".") and path.is_file()
 
 
 def _validate_file(doc: YamlDocument, errors: list[Diagnostic]) -> _FileConfig:

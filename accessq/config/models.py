@@ -30,6 +30,8 @@ from pydantic import (
     model_validator,
 )
 
+from accessq.config import text
+
 Role = Literal["agents", "watchers", "updaters"]
 
 # Strict enough to catch typos (no spaces, one @, a dotted domain with a real TLD) without a
@@ -39,8 +41,18 @@ EMAIL_PATTERN = (
     r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# What `accessq.config.text` refuses, for editors: the hidden characters of the Basic
+# Multilingual Plane (controls, format characters such as U+200B and bidi controls, separators),
+# as ECMAScript-compatible \uXXXX ranges. The validators remain the authority.
+_HIDDEN = (
+    r"\u007f-\u009f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    r"\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff"
+    r"\uffa0\ufff9-\ufffb"
+)
+ONE_LINE_PATTERN = rf"^[^\u0000-\u001f{_HIDDEN}]*$"
+FREE_TEXT_PATTERN = rf"^[^\u0000-\u0008\u000b-\u001f{_HIDDEN}]*$"  # tabs and new lines allowed
 # Keywords are stored as one comma-separated `Keywords:` line in the component description.
-KEYWORD_PATTERN = r"^[^,\r\n]+$"
+KEYWORD_PATTERN = rf"^[^,\u0000-\u001f{_HIDDEN}]+$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
 # accessq owns every group named <prefix><slug>-<role>: a prefix must be a distinct lower-case
 # word ending in '-', or (e.g. "") it would claim, and could delete, any site group `*-agents`.
@@ -61,12 +73,14 @@ def is_email(value: str) -> bool:
 
 
 def _email(value: str) -> str:
+    value = text.normal(value)
     if not is_email(value):
         raise ValueError(f"'{value}' is not a valid email address")
     return value
 
 
 def _username(value: str) -> str:
+    value = text.normal(value)
     if not _USERNAME.fullmatch(value):
         raise ValueError(
             f"'{value}' is not an ACCESS username (letters, digits, '.', '_' and '-' only)"
@@ -75,17 +89,27 @@ def _username(value: str) -> str:
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be on one line")
-    return value
+    """A name: one line, nothing hidden, NFC (see `accessq.config.text`)."""
+    return text.normal(value)
+
+
+def _free_text(value: str) -> str:
+    return text.normal(value, one_line=False)
 
 
 def _keyword(value: str) -> str:
+    value = text.normal(value)
     if "," in value:
         raise ValueError(f"keyword '{value}' contains a comma; list each keyword on its own")
-    if "\n" in value or "\r" in value:
-        raise ValueError("a keyword must be on one line")
     return value
+
+
+def _account_id(value: str) -> str:
+    # Not normalised: an account id is Jira's opaque key, matched exactly.
+    found = text.problem(value, one_line=True)
+    if found is not None:
+        raise ValueError(found)
+    return _no_space(value)
 
 
 def _no_space(value: str) -> str:
@@ -103,11 +127,20 @@ Username = Annotated[
     Field(min_length=1, json_schema_extra={"pattern": USERNAME_PATTERN}),
     AfterValidator(_username),
 ]
-AccountId = Annotated[str, Field(min_length=1), AfterValidator(_no_space)]
+AccountId = Annotated[str, Field(min_length=1), AfterValidator(_account_id)]
 QueueName = Annotated[
-    str, Field(min_length=1, max_length=255), AfterValidator(_one_line)  # Jira's component limit
+    str,
+    Field(min_length=1, max_length=255, json_schema_extra={"pattern": ONE_LINE_PATTERN}),
+    AfterValidator(_one_line),
+]  # 255: Jira's component limit
+PersonName = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": ONE_LINE_PATTERN}),
+    AfterValidator(_one_line),
 ]
-PersonName = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+FreeText = Annotated[
+    str, Field(json_schema_extra={"pattern": FREE_TEXT_PATTERN}), AfterValidator(_free_text)
+]
 Keyword = Annotated[
     str,
     Field(min_length=1, json_schema_extra={"pattern": KEYWORD_PATTERN}),
@@ -351,7 +384,7 @@ class Updater(_Located):
 
 class _Queue(_Located):
     name: QueueName = Field(description="Queue name; unique across all queues, case-insensitively.")
-    description: str = Field(default="", description="Free text written into the component.")
+    description: FreeText = Field(default="", description="Free text written into the component.")
     previously: list[QueueName] = Field(
         default_factory=list,
         description="Former names of this queue, so a rename is not a delete and a create.",

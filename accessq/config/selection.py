@@ -1,6 +1,7 @@
 """Which configured queues `--queue NAME` selects: the one definition the read and the plan share.
 
-A queue answers to its name and to each of its `previously:` names, in any case, so
+A queue answers to its name and to each of its `previously:` names, in any case and Unicode form
+(`text.fold`), so
 `--queue NCSA-Delta` plans the rename of NCSA-Delta to Delta.
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accessq.config.models import Queue
+from accessq.config.text import fold
 
 
 def is_selected(queue: Queue, only: Iterable[str] | None) -> bool:
     """Whether `only` (None: every queue) names `queue` by its current or a former name."""
     if only is None:
         return True
-    wanted = {name.casefold() for name in only}
-    return any(name.casefold() in wanted for name in (queue.name, *queue.previously))
+    wanted = {fold(name) for name in only}
+    return any(fold(name) in wanted for name in (queue.name, *queue.previously))

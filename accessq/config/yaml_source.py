@@ -8,6 +8,7 @@ its size, its node count, its nesting, its aliases and what they expand to ("bil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from yaml.reader import ReaderError
 
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import Location
+from accessq.config.text import codepoint
 
 KeyPath = tuple[str | int, ...]
 
@@ -33,6 +35,7 @@ MAX_DEPTH = 32  # the language nests 5 deep; this also keeps recursion far from 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _MERGE = f"{_TAG}merge"
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
 # pyyaml's words for what is, nearly always, a key indented too much or too little.
 _INDENTATION_SIGNS = ("<block end>", "mapping values are not allowed here")
 
@@ -123,7 +126,7 @@ def _read_text(path: Path, shown: str) -> str:
             Diagnostic("this is a binary file, not YAML text", _byte_location(shown, raw, offset))
         )
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(
             Diagnostic(
@@ -131,6 +134,27 @@ def _read_text(path: Path, shown: str) -> str:
                 _byte_location(shown, raw, exc.start),
             )
         ) from None
+    _refuse_hidden_breaks(text, shown)
+    return text
+
+
+def _refuse_hidden_breaks(text: str, shown: str) -> None:
+    """YAML ends a line at U+0085, U+2028 and U+2029, where editors show none: such a character
+    (pasted from a web page, say) would silently split a value in two and shift every line
+    number after it. Written as an escape in quotes ("\\u2028"), it is checked with its value."""
+    found = _HIDDEN_BREAK.search(text)
+    if found is None:
+        return
+    offset = found.start()
+    line_start = text.rfind("\n", 0, offset) + 1
+    where = _at(shown, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+    raise SourceError(
+        Diagnostic(
+            f"the file holds {codepoint(found.group())}, which YAML reads as a line break "
+            "where most editors show none; remove it",
+            where,
+        )
+    )
 
 
 def _byte_location(shown: str, raw: bytes, offset: int) -> Location:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from accessq.config.models import USERNAME_PATTERN, Config, JiraSettings, Role, is_email
 from accessq.config.naming import group_name, slug
+from accessq.config.text import cleaned, fold, has_letter_or_digit, nfc, problem, visible
 from accessq.model.naming import (
     LEAD_ASSIGNEE,
     decode_description,
@@ -29,7 +30,6 @@ from accessq.plan.ownership import Slot, partition
 Kind = Literal["rp", "awardee"]
 MAX_NAME = 255  # Jira's component name limit, and the language's
 _USERNAME = re.compile(USERNAME_PATTERN)
-_LINE_BREAKS = re.compile(r"[\r\n\x85\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,9 @@ def username_of(email: str, template: str) -> str | None:
     return username if same and _USERNAME.fullmatch(username) else None
 
 
-def _one_line(text: str) -> str:
-    return " ".join(_LINE_BREAKS.sub(" ", text).split())
-
-
 def _quoted(text: str) -> str:
-    return '"' + _one_line(text).replace('"', "'") + '"'
+    """Jira's text in a note: one line, anything hidden shown as its code."""
+    return '"' + " ".join(visible(text, limit=None).split()).replace('"', "'") + '"'
 
 
 class _Collector:
@@ -186,17 +183,33 @@ class _Collector:
         self, component: ObservedComponent, groups: list[ObservedGroup], *, adopt: bool
     ) -> ExportedQueue | None:
         name = component.name
-        problem = self.bad_name(name)
-        if problem is not None:
+        refused = self.bad_name(name)
+        if refused is not None:
             then = "" if adopt else "; a plan deletes it"
             self.notes.append(
-                f"component {_quoted(component.name)} is not exported: {problem}{then}"
+                f"component {_quoted(component.name)} is not exported: {refused}{then}"
             )
             return None
-        self.names.update({name.casefold(), slug(name)})
+        self.names.update({fold(name), slug(name)})
         raw = decode_description(component.description)
         # What the component reads back as once written by accessq: the plan compares that.
         text = decode_description(encode_description(raw.description, raw.keywords))
+        notes: list[str] = []
+        if nfc(name) != name:
+            # The queue file is read in NFC; the plan then renames the component to that form.
+            notes.append(
+                "the name is written in Unicode's composed form (NFC), as queue files are read; "
+                "a plan renames the component to it"
+            )
+            name = nfc(name)
+        description = cleaned(text.description, one_line=False)
+        if description != text.description:
+            found = problem(text.description, one_line=False)
+            why = f" ({found})" if found else ""
+            notes.append(
+                "the description is written in Unicode's composed form (NFC) and without hidden "
+                f"characters{why}; a plan updates the component"
+            )
         by_role = self.roles(name, groups)
         lead_routed = component.assignee_type == LEAD_ASSIGNEE
         if "updaters" in by_role:
@@ -205,7 +218,8 @@ class _Collector:
             kind = "rp"
         else:  # no groups at all: what the component says decides
             kind = "awardee" if lead_routed or text.keywords else "rp"
-        queue = ExportedQueue(kind=kind, name=name, description=text.description, adopt=adopt)
+        queue = ExportedQueue(kind=kind, name=name, description=description, adopt=adopt)
+        queue.notes += notes
         if not by_role:
             queue.notes.append("the queue has no groups in Jira; a plan creates them")
         if not self.has_view(name):
@@ -249,11 +263,15 @@ class _Collector:
         return any((v.name, v.jql) == (name, jsm_queue_jql(name)) for v in views)
 
     def bad_name(self, name: str) -> str | None:
-        if not name or len(name) > MAX_NAME or _LINE_BREAKS.search(name) or name != name.strip():
+        """Why the loader would refuse `name` (the same rules), or None."""
+        if not name or len(name) > MAX_NAME or name != name.strip():
             return f"a queue name is one line of 1 to {MAX_NAME} characters, without outer spaces"
-        if not slug(name).strip("-"):
+        found = problem(name, one_line=True)
+        if found is not None:
+            return f"the name {found}" if found.startswith("must ") else found
+        if not has_letter_or_digit(name):
             return "the name has no letters or digits, so it gives no Jira group name"
-        if name.casefold() in self.names or slug(name) in self.names:
+        if fold(name) in self.names or slug(name) in self.names:
             return (
                 f"another exported queue has the same name or groups ({self.prefix}{slug(name)}-*)"
             )
@@ -294,7 +312,7 @@ class _Collector:
         return sorted(found, key=lambda p: (p.name.casefold(), p.name, p.key))
 
     def person(self, account: Account, role: Role) -> Person | None:
-        name = _one_line(account.display_name) or account.key
+        name = cleaned(account.display_name) or account.key
         email = (
             account.email if account.email and account.email.casefold() not in self.shared else None
         )
@@ -312,15 +330,22 @@ class _Collector:
         """The keywords this queue may claim: each once, and not already another queue's."""
         kept: list[str] = []
         for keyword in keywords:
-            if _LINE_BREAKS.search(keyword):  # a stray carriage return: not a keyword to write
+            found = problem(keyword, one_line=True)
+            if found is not None:  # a stray line break or hidden character: the loader refuses it
                 queue.notes.append(
-                    f"keyword {_quoted(keyword)} has a line break; it is left out, and a plan "
-                    "removes it from the component"
+                    f"keyword {_quoted(keyword)} cannot be written ({found}); it is left out, and "
+                    "a plan removes it from the component"
                 )
                 continue
-            folded = " ".join(keyword.split()).casefold()
+            if nfc(keyword) != keyword:
+                queue.notes.append(
+                    f"keyword {_quoted(keyword)} is written in Unicode's composed form (NFC); "
+                    "a plan updates the component"
+                )
+                keyword = nfc(keyword)
+            folded = fold(" ".join(keyword.split()))
             owner = self.keywords.setdefault(folded, queue.name)
-            if owner == queue.name and folded not in {" ".join(k.split()).casefold() for k in kept}:
+            if owner == queue.name and folded not in {fold(" ".join(k.split())) for k in kept}:
                 kept.append(keyword)
                 continue
             where = "this queue" if owner == queue.name else f"queue {_quoted(owner)}"

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from accessq.config.models import Config, Queue
 from accessq.config.naming import slug
 from accessq.config.selection import is_selected
+from accessq.config.text import fold
 from accessq.model.naming import decode_description, jsm_queue_jql, parse_group_name
 from accessq.model.observed import Observed, ObservedComponent, ObservedGroup, ObservedJsmQueue
 
@@ -78,7 +79,9 @@ def manages_jsm(config: Config, observed: Observed) -> bool:
 
 
 def _fold(name: str) -> str:
-    return name.casefold()
+    # As the queue files compare names: a component named in another Unicode form (NFD, made by
+    # hand in Jira) is still the queue's, and the plan renames it, never duplicates it.
+    return fold(name)
 
 
 Views = list[ObservedJsmQueue]

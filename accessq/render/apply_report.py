@@ -22,8 +22,11 @@ def render_result(result: ApplyResult) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from accessq.render.color import console_options
+
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120, no_color=True, highlight=False)
+    # Plain text on stderr, whatever FORCE_COLOR and friends say: it is read in CI logs too.
+    console = Console(file=buffer, width=120, highlight=False, **console_options(False))
     if result.stopped_by is not None:
         # Every other write would be refused the same way: one line, not a row per step.
         console.print(f"error: Jira refused a write, so the apply stopped: {result.stopped_by}")

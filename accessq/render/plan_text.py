@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -16,19 +14,11 @@ from rich.text import Text
 from accessq.plan.model import Plan
 from accessq.plan.safety import Violation
 from accessq.render.blocks import QueueBlock, blocks
+from accessq.render.color import console_options
 
 EMPTY = "No changes. Jira matches the configuration."
 _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 _STYLE = {"+": "green", "~": "yellow", "-": "red"}
-
-
-def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    env = os.environ if environ is None else environ
-    if env.get("NO_COLOR", "") != "" or env.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 ADOPTED = "adopted: accessq marks the component as its own (adopt: true)"
@@ -97,13 +87,10 @@ def render_text(
     console = Console(
         file=buffer,
         width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
         highlight=False,
         markup=False,
         emoji=False,
-        _environ={},  # the caller decides colour and width, not the environment
+        **console_options(color),  # the caller decides colour and width, not the environment
     )
     header = Text("Target: ", style="bold")
     header.append(plan.target.describe())

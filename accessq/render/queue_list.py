@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from typing import Any, Literal
 
 import yaml
@@ -14,6 +13,7 @@ from rich.table import Table
 from accessq.config.naming import group_name
 from accessq.model.naming import AWARDEE_ROLES, LEAD_ASSIGNEE, RP_ROLES, decode_description
 from accessq.model.observed import Account, Observed, ObservedComponent
+from accessq.render.color import console_options
 
 ListFormat = Literal["table", "json", "yaml"]
 
@@ -65,7 +65,7 @@ def render_queue_list(
 ) -> str:
     """The listing as text.
 
-    Table only: `color` (e.g. stdout is a terminal) is ignored when NO_COLOR is set; `width`
+    Table only: `color` (`render.color.use_color`, the caller's decision) colours it; `width`
     (e.g. the terminal's) wraps cells to fit, None keeps every row on its natural width.
     """
     rows = queue_rows(observed, members=members, prefix=prefix)
@@ -152,9 +152,8 @@ def _table(
     console = Console(
         file=buffer,
         width=width or 100_000,  # tables do not expand: this is their natural width
-        no_color=bool(os.environ.get("NO_COLOR")),
-        force_terminal=color and not os.environ.get("NO_COLOR"),
         highlight=False,
+        **console_options(color),
     )
     console.print(table)
     if not rows:

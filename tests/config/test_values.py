@@ -157,7 +157,7 @@ AWARDEE = "version: 1\nawardee_queues:\n  - name: ACCESS-ACO-Support\n"
             '"wiki, confluence"',
             "keyword 'wiki, confluence' contains a comma; list each keyword on its own",
         ),
-        ('"wiki\\nconfluence"', "a keyword must be on one line"),
+        ('"wiki\\nconfluence"', "'keywords[1]' must be on one line"),
         ('"  "', "'keywords[1]' must not be empty"),
     ],
 )

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from accessq.config.naming import group_name
+from accessq.config.text import nfc, problem
 from accessq.export.write import export_files
 from accessq.model.naming import MARKER, decode_description, jsm_queue_jql
 from accessq.model.observed import (
@@ -192,6 +193,18 @@ descriptions = st.one_of(
     st.sampled_from(["", "NCSA Delta", "Line one\n\n  line two", "yes", "Keywords: a", MARKER]),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
 )
+# What a queue file may hold (accessq.config.text): clean sites are made of these.
+clean_descriptions = st.one_of(
+    st.sampled_from(["", "NCSA Delta", "Line one\n\n  line two", "yes", "Keywords: a", MARKER]),
+    st.text(
+        st.characters(
+            blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"), whitelist_characters="\n"
+        ),
+        max_size=30,
+    )
+    .map(nfc)
+    .filter(lambda t: problem(t, one_line=False) is None),
+)
 keywords = st.lists(
     st.sampled_from(["wiki", "ood", "a:b", "no", "#1", "x]"]), unique=True, max_size=2
 )
@@ -207,10 +220,10 @@ def sites(draw: st.DrawFn) -> Observed:
             updaters = draw(members)
             lead: Account | None = draw(st.sampled_from([None, *updaters]))
             words = tuple(k for k in draw(keywords) if k not in _claimed(components))
-            components.append(managed(str(index), name, draw(descriptions), words, lead=lead))
+            components.append(managed(str(index), name, draw(clean_descriptions), words, lead=lead))
             groups.append(group(group_name("ats-", name, "updaters"), *updaters))
         else:
-            components.append(managed(str(index), name, draw(descriptions)))
+            components.append(managed(str(index), name, draw(clean_descriptions)))
             agents = draw(members)
             watchers = draw(st.sampled_from([agents, draw(members)]))
             groups.append(group(group_name("ats-", name, "agents"), *agents))
@@ -296,4 +309,92 @@ def test_any_adopted_component_converges_after_one_apply(description: str, lead:
     plan = plan_of(config, site)
     assert plan.errors == []
     assert [c.action for c in plan.changes] == ["update_component"]
+    assert plan_of(config, simulate(site, plan)).changes == []
+
+
+# -- text the queue language refuses --------------------------------------------------------------
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\n# ", " ").replace("\n  # ", " ").split())
+
+
+def test_names_and_keywords_a_queue_file_refuses_are_notes_not_silent_drops(
+    tmp_path: Path,
+) -> None:
+    site = Observed(
+        target=TARGET,
+        components=(
+            managed("1", "Del\u200bta", "NCSA Delta"),
+            managed("2", "Anvil\u2028GPU", "Purdue"),
+            managed("3", "ACCESS-ACO-Support", "ACO", ("wiki\x85pages", "confluence"), lead=ADA),
+        ),
+        groups=(
+            group("ats-del-ta-agents", JDOE),
+            group("ats-anvil-gpu-agents", OMAR),
+            group("ats-access-aco-support-updaters", ADA),
+        ),
+        runner=RUNNER,
+    )
+    text = export_files(site, jira(), adopt=False, split=False)["queues.yaml"]
+    flat = _flat(text)
+    assert (
+        "component \"Del<U+200B>ta\" is not exported: 'Del<U+200B>ta' holds U+200B (ZERO WIDTH "
+        "SPACE), an invisible character; remove it; a plan deletes it" in flat
+    )
+    assert (
+        'component "Anvil<U+2028>GPU" is not exported: the name must be on one line: U+2028 (LINE '
+        "SEPARATOR) is a line break; a plan deletes it" in flat
+    )
+    assert (
+        'keyword "wiki<U+0085>pages" cannot be written (must be on one line: U+0085 (NEXT LINE) '
+        "is a line break); it is left out, and a plan removes it from the component" in flat
+    )
+    assert "\u200b" not in text and "\u2028" not in text and "\x85" not in text
+    plan = plan_of(load_texts({"q.yaml": text}, tmp_path), site)
+    assert sorted(c.id for c in plan.changes) == [
+        "delete_component:Anvil\u2028GPU",
+        "delete_component:Del\u200bta",
+        "delete_group:ats-anvil-gpu-agents",
+        "delete_group:ats-del-ta-agents",
+        "update_component:ACCESS-ACO-Support",
+    ]
+
+
+def test_a_name_in_another_unicode_form_is_exported_composed_and_renamed(tmp_path: Path) -> None:
+    decomposed = "Cafe\u0301"
+    site = Observed(
+        target=TARGET,
+        components=(managed("1", decomposed, "Caf\u00e9 cluster"),),
+        groups=(group("ats-cafe-agents", JDOE), group("ats-cafe-watchers", JDOE)),
+        runner=RUNNER,
+    )
+    text = export_files(site, jira(), adopt=False, split=False)["queues.yaml"]
+    assert "  - name: Caf\u00e9\n" in text
+    assert "a plan renames the component to it" in _flat(text)
+    config = load_texts({"q.yaml": text}, tmp_path)
+    plan = plan_of(config, site)
+    # The same component, renamed to the composed form: never a second look-alike component.
+    [rename] = plan.changes
+    assert (rename.action, rename.target_id) == ("update_component", "1")
+    assert plan_of(config, simulate(site, plan)).changes == []
+
+
+def test_a_description_with_hidden_characters_is_exported_clean_and_said_so(
+    tmp_path: Path,
+) -> None:
+    site = Observed(
+        target=TARGET,
+        components=(managed("1", "Delta", "NCSA\u00ad Delta\u2028CPU and GPU"),),
+        groups=(group("ats-delta-agents", JDOE),),
+        runner=RUNNER,
+    )
+    text = export_files(site, jira(), adopt=False, split=False)["queues.yaml"]
+    assert "description: |-\n      NCSA Delta\n      CPU and GPU\n" in text
+    assert "without hidden characters" in _flat(text)
+    config = load_texts({"q.yaml": text}, tmp_path)
+    plan = plan_of(config, site)
+    assert [c.id for c in plan.changes if c.action == "update_component"] == [
+        "update_component:Delta"
+    ]
     assert plan_of(config, simulate(site, plan)).changes == []

@@ -75,10 +75,9 @@ def test_members_name_people_by_email_or_key_when_hidden() -> None:
     ]
 
 
-def test_table_names_the_target_and_every_queue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    text = render_queue_list(observed(), "table", members=True, prefix="ats-", color=True)
-    assert "\x1b[" not in text  # NO_COLOR wins over color=True
+def test_table_names_the_target_and_every_queue() -> None:
+    text = render_queue_list(observed(), "table", members=True, prefix="ats-")
+    assert "\x1b[" not in text  # no colour unless the caller asks (tests/test_color.py)
     assert "local sandbox" in text
     for expected in ("General Support", "unmanaged", "Delta", "ACCESS-ACO-Support", "awardee"):
         assert expected in text

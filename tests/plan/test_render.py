@@ -7,9 +7,10 @@ import io
 from accessq.config.models import Config, JiraSettings, RPQueue
 from accessq.model.observed import Observed
 from accessq.plan.diff import diff
+from accessq.render.color import use_color
 from accessq.render.plan import render
 from accessq.render.plan_markdown import MARKER, render_markdown
-from accessq.render.plan_text import render_text, use_color
+from accessq.render.plan_text import render_text
 from tests.plan.builders import TARGET, at, contact, directory, everything, group, managed
 
 ANSI = "\x1b["
