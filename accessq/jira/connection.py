@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from accessq.config.models import JiraSettings
-from accessq.jira.errors import ConfigurationError, GatewayError, redact_url
-from accessq.jira.gateway import Gateway, is_loopback
+from accessq.config.urls import UrlError, check_site_url
+from accessq.jira.errors import ConfigurationError, GatewayError
+from accessq.jira.gateway import Gateway
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret
 
@@ -128,26 +128,12 @@ class ConnectionSettings:
 
 
 def check_url(url: str, source: str) -> str:
-    """The URL if it is usable: https anywhere, plain http only to a loopback address."""
+    """The URL if it is usable (`accessq.config.urls`: the rules `jira.url` is validated by)."""
     raw = url.strip()
     try:
-        parts = urlsplit(raw)
-        _ = parts.port  # raises on a bad port
-    except ValueError:
-        raise ConfigurationError(f"{source}: {redact_url(raw)!r} is not a valid URL") from None
-    if parts.username or parts.password:
-        raise ConfigurationError(
-            f"{source}: put credentials in {ENV_USER}/{ENV_TOKEN} or {ENV_PAT}, not in the URL"
-        )
-    shown = redact_url(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"{source}: {shown} is not an http(s) URL of a Jira site")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"{source}: plain http:// is only allowed to loopback; use https://{parts.netloc}"
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"{source}: {shown} must not carry a query or fragment")
+        check_site_url(raw)
+    except UrlError as exc:
+        raise ConfigurationError(f"{source} {exc}") from None
     return raw.rstrip("/")
 
 

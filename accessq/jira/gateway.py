@@ -19,7 +19,6 @@ write happened, and only retries when it did not.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 from jira import JIRA
 from requests import Response
 
+from accessq.config.urls import is_loopback
 from accessq.jira.errors import (
     ConnectError,
     GatewayError,
@@ -615,16 +615,6 @@ def _expect_object(value: Any, message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GatewayError(message)
     return value
-
-
-def is_loopback(host: str) -> bool:
-    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
-    if host.casefold() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _int_or_str(value: str) -> int | str:
