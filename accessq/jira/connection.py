@@ -20,7 +20,7 @@ from accessq.config.urls import UrlError, check_site_url
 from accessq.jira.errors import ConfigurationError, GatewayError
 from accessq.jira.gateway import Gateway
 from accessq.jira.retry import Pacer, RetryPolicy
-from accessq.jira.secret import Secret
+from accessq.jira.secret import Secret, header_problem
 
 ENV_URL = "ACCESSQ_JIRA_URL"
 ENV_USER = "ACCESSQ_JIRA_USER"
@@ -71,6 +71,8 @@ class ConnectionSettings:
             (env.get(ENV_PROJECT), ENV_PROJECT),
             (jira.project, "jira.project"),
         )
+        for name in (ENV_USER, ENV_TOKEN, ENV_PAT):
+            _check_credential(name, env.get(name))
         settings = cls(
             url=check_url(chosen_url, source) if chosen_url else None,
             project=chosen_project or "ATS",
@@ -190,6 +192,17 @@ def open_gateway(
             yield gateway
     finally:
         running.stop()
+
+
+def _check_credential(name: str, value: str | None) -> None:
+    """One line naming the variable (never its value) when it cannot go into a header."""
+    if not value:
+        return
+    problem = header_problem(value)
+    if problem is None and name == ENV_USER and ":" in value:
+        problem = "contains ':', which basic auth cannot carry in a user name"
+    if problem is not None:
+        raise ConfigurationError(f"{name} {problem}; nothing was sent")
 
 
 def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:

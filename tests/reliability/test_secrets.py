@@ -224,3 +224,38 @@ def test_objects_holding_the_token_never_show_it(sandbox: RunningSandbox, leaks:
         shown.append("".join(traceback.format_exception(error)))
     leaks.seen += [("objects", text) for text in shown]
     leaks.assert_clean()
+
+
+# A token as it arrives from a secret file saved on Windows, a copy from a web page, a paste.
+MANGLED = {
+    "windows-line-ending": f"{TOKEN}\r",
+    "newline": f"{TOKEN}\n",
+    "space-inside": f"{TOKEN[:9]} {TOKEN[9:]}",
+    "tab-inside": f"{TOKEN[:9]}\t{TOKEN[9:]}",
+    "escape": f"{TOKEN[:9]}\x1b{TOKEN[9:]}",  # the environment cannot hold a NUL
+    "byte-order-mark": f"\ufeff{TOKEN}",
+    "typographic-quote": f"{TOKEN}\u2019",
+    "snowman": f"{TOKEN}\u2603",
+}
+
+
+@pytest.mark.parametrize("token", MANGLED.values(), ids=MANGLED.keys())
+def test_a_token_headers_cannot_carry_is_one_line_naming_the_variable(
+    token: str, sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    env = signed_in(sandbox, token)
+    variable = "ACCESSQ_JIRA_PAT" if sandbox.flavor == "dc" else "ACCESSQ_JIRA_TOKEN"
+    sandbox.control.reset_stats()
+    for args in (["plan", str(EXAMPLE)], ["apply", str(EXAMPLE), "--yes"], ["list-queues"]):
+        result = leaks.cli(args, env, (1,))
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"error: {variable} ") and line.endswith("nothing was sent")
+    assert sandbox.control.count() == 0  # refused before connecting
+    leaks.assert_clean()
+
+
+def test_a_user_name_with_a_windows_line_ending_is_one_line(sandbox_cloud: RunningSandbox) -> None:
+    env = {**signed_in(sandbox_cloud, TOKEN), "ACCESSQ_JIRA_USER": "admin\r"}
+    result = run(["list-queues"], env)
+    assert result.exit_code == 1 and "Traceback" not in output(result)
+    assert result.stderr.startswith("error: ACCESSQ_JIRA_USER ends with a line break")
