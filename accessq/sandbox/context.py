@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request
 
 from accessq.sandbox.errors import ApiError, bad_request
+from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import Account
 from accessq.sandbox.store import Store
 
@@ -25,6 +26,7 @@ class RequestContext:
     flavor: str
     account: Account | None
     api_version: str = "2"
+    options: SandboxOptions = field(default_factory=SandboxOptions)
 
     @property
     def cloud(self) -> bool:
