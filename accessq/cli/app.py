@@ -47,6 +47,22 @@ class _OneLineErrors(TyperGroup):
         windows_expand_args: bool = True,
         **kwargs: Any,
     ) -> Any:
+        from accessq.cli.redaction import redacted_output
+
+        with redacted_output():  # whatever a server echoed, the token is not printed
+            return self._main(
+                args, prog_name, complete_var, standalone_mode, windows_expand_args, **kwargs
+            )
+
+    def _main(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        standalone_mode: bool,
+        windows_expand_args: bool,
+        **kwargs: Any,
+    ) -> Any:
         call = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
             return super().main(*call, **kwargs)
@@ -265,20 +281,23 @@ def plan(
         raise _stopped(exc) from None
     sys.stdout.write(_render_plan(planned, fmt.value))
     if out is not None:
+        from accessq.cli.redaction import write_text
         from accessq.plan.serialize import plan_to_json
 
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(plan_to_json(wf.with_configuration(planned.plan, config)), "utf-8")
+            write_text(out, plan_to_json(wf.with_configuration(planned.plan, config)))
         except OSError as exc:
             raise fail(f"cannot write {out}: {exc.strerror}") from None
         _say(f"Plan saved to {out}; apply it with: accessq apply --plan {out}", quiet)
     summary = wf.step_summary_path()
     if summary is not None:
+        from accessq.jira.secret import redact
         from accessq.render.plan_markdown import render_markdown
 
         with summary.open("a", encoding="utf-8") as handle:
-            handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
+            markdown = render_markdown(planned.plan, violations=planned.violations)
+            handle.write(redact(markdown) + "\n")  # CI shows the summary to anyone with access
     if planned.plan.has_errors:
         raise typer.Exit(EXIT_ERROR)
     if planned.blocking:
@@ -451,6 +470,7 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
+    from accessq.cli.redaction import write_text
     from accessq.export.write import export_files
 
     if out is not None and split is not None:
@@ -486,7 +506,7 @@ def export(
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             target = out if out is not None else folder / name
-            target.write_text(text, encoding="utf-8")
+            write_text(target, text)
             _say(f"Wrote {target}", quiet)
     except OSError as exc:
         raise fail(f"cannot write {exc.filename}: {exc.strerror}") from None
@@ -555,4 +575,7 @@ def sandbox_reset(
 
 
 def main() -> None:
+    from accessq.cli.redaction import install
+
+    install()  # for the whole process, so even a crash's traceback is masked
     app()

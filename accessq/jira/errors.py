@@ -3,7 +3,8 @@
 The CLI prints `error: <str(exc)>` and exits 1, so every message here must stand on its own: what
 failed, where, and (when there is one) what to do about it. Messages are built only from the URL
 (without any userinfo), the HTTP method, path and status, and Jira's own error text; never from
-request headers, so credentials cannot leak into them.
+request headers. A server may still echo the credentials in its error text, so every message is
+passed through `accessq.jira.secret.redact`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, ReadTimeout, RequestException, SSLError
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
+from accessq.jira.secret import redact
+
 _MAX_DETAIL = 300
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 
@@ -24,7 +27,8 @@ class GatewayError(Exception):
     """A failure talking to Jira; `str()` is one line fit for `error: ...`."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(one_line(message))
+        # Server text (Jira's words, a Content-Type, a Location) may echo the credentials.
+        super().__init__(redact(one_line(message)))
         self.status = status
 
     def __str__(self) -> str:
@@ -115,7 +119,8 @@ def jira_words(response: Response) -> str:
         denied = response.headers.get("X-Authentication-Denied-Reason")
         if denied:
             words.append(denied)
-    text = one_line("; ".join(words))
+    # Masked before it is cut short: a cut through a token would leave a prefix no mask matches.
+    text = redact(one_line("; ".join(words)))
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
 
 

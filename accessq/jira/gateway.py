@@ -38,7 +38,7 @@ from accessq.jira.errors import (
     redact_url,
 )
 from accessq.jira.retry import Pacer, RetryPolicy
-from accessq.jira.secret import Secret
+from accessq.jira.secret import Secret, register_basic
 from accessq.jira.session import PolicySession
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
@@ -88,6 +88,7 @@ class Gateway:
     ) -> Gateway:
         """Sign in and read serverInfo (which decides the flavour). Raises `GatewayError`."""
         if basic_auth is not None:
+            register_basic(*basic_auth)  # the header's form, should a server echo it back
             client = JIRA(
                 url,
                 basic_auth=(basic_auth[0], basic_auth[1].reveal()),
