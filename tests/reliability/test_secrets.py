@@ -11,7 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -401,4 +404,28 @@ def test_errors_from_an_echoing_server_never_carry_the_token(
         shown.append("".join(traceback.format_exception(error)))
     assert all("***" in str(error) for error in errors), [str(e) for e in errors]
     leaks.seen += [("errors", text) for text in shown]
+    leaks.assert_clean()
+
+
+def test_the_real_command_masks_an_echo_on_its_own_streams(
+    sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    """`python -m accessq` in its own process: real pipes, the console entry's net."""
+    sandbox.control.set_faults(echo_credentials=True, echo_format="html")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ACCESSQ_")},
+        **signed_in(sandbox, WRONG_TOKEN),
+        "LANG": "C",  # an ASCII locale, where click would rewrap the streams
+        "LC_ALL": "C",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "accessq", "list-queues"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    stdout, stderr = done.stdout.decode(), done.stderr.decode()
+    assert done.returncode == 1 and "***" in stderr, stderr
+    leaks.seen.append(("python -m accessq list-queues", stdout + stderr))
     leaks.assert_clean()
