@@ -241,6 +241,8 @@ def _render_plan(planned: Planned, fmt: str) -> str:
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
+    if width < 1000 and _holds_secret(planned):
+        width = 1000  # a token Jira handed back as a name stays whole, so the mask sees it
     return render(
         planned.plan,
         cast("Format", fmt),
@@ -248,6 +250,13 @@ def _render_plan(planned: Planned, fmt: str) -> str:
         width=max(60, width),
         violations=planned.violations,
     )
+
+
+def _holds_secret(planned: Planned) -> bool:
+    from accessq.jira.secret import redact
+
+    text = planned.plan.model_dump_json() + "".join(v.message for v in planned.violations)
+    return redact(text) != text
 
 
 @app.command()
