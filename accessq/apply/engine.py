@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from accessq.jira.secret import redact
 from accessq.model.naming import encode_description
 from accessq.model.observed import ObservedComponent, ObservedJsmQueue
 from accessq.plan.model import PHASES, Change, Plan
@@ -93,7 +94,8 @@ class Journal:
         self._file = self.path.open("a", encoding="utf-8")
 
     def write(self, record: dict[str, Any]) -> None:
-        line = json.dumps({"time": datetime.now(UTC).isoformat(), **record}, sort_keys=True)
+        # Last net: errors and request ids are server text, which may echo the credentials.
+        line = redact(json.dumps({"time": datetime.now(UTC).isoformat(), **record}, sort_keys=True))
         with self._lock:
             self._file.write(line + "\n")
             self._file.flush()  # a killed apply still leaves every finished step on disk

@@ -49,6 +49,22 @@ class _OneLineErrors(TyperGroup):
         windows_expand_args: bool = True,
         **kwargs: Any,
     ) -> Any:
+        from accessq.cli.redaction import redacted_output
+
+        with redacted_output():  # whatever a server echoed, the token is not printed
+            return self._main(
+                args, prog_name, complete_var, standalone_mode, windows_expand_args, **kwargs
+            )
+
+    def _main(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        standalone_mode: bool,
+        windows_expand_args: bool,
+        **kwargs: Any,
+    ) -> Any:
         call = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
             return super().main(*call, **kwargs)
@@ -231,6 +247,8 @@ def _render_plan(planned: Planned, fmt: str) -> str:
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
+    if width < 1000 and _holds_secret(planned):
+        width = 1000  # a token Jira handed back as a name stays whole, so the mask sees it
     return render(
         planned.plan,
         cast("Format", fmt),
@@ -238,6 +256,13 @@ def _render_plan(planned: Planned, fmt: str) -> str:
         width=max(60, width),
         violations=planned.violations,
     )
+
+
+def _holds_secret(planned: Planned) -> bool:
+    from accessq.jira.secret import redact
+
+    text = planned.plan.model_dump_json() + "".join(v.message for v in planned.violations)
+    return redact(text) != text
 
 
 @app.command()
@@ -271,20 +296,23 @@ def plan(
         raise _stopped(exc) from None
     sys.stdout.write(_render_plan(planned, fmt.value))
     if out is not None:
+        from accessq.cli.redaction import write_text
         from accessq.plan.serialize import plan_to_json
 
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(plan_to_json(wf.with_configuration(planned.plan, config)), "utf-8")
+            write_text(out, plan_to_json(wf.with_configuration(planned.plan, config)))
         except OSError as exc:
             raise fail(f"cannot write {out}: {exc.strerror}") from None
         _say(f"Plan saved to {out}; apply it with: accessq apply --plan {out}", quiet)
     summary = wf.step_summary_path()
     if summary is not None:
+        from accessq.jira.secret import redact
         from accessq.render.plan_markdown import render_markdown
 
         with summary.open("a", encoding="utf-8") as handle:
-            handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
+            markdown = render_markdown(planned.plan, violations=planned.violations)
+            handle.write(redact(markdown) + "\n")  # CI shows the summary to anyone with access
     if planned.plan.has_errors:
         raise typer.Exit(ExitCode.ERROR)
     if planned.blocking:
@@ -457,6 +485,7 @@ def export(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the live queues as queue YAML; `export` then `plan` shows no changes."""
+    from accessq.cli.redaction import write_text
     from accessq.config.queue_files import holding_configuration, is_queue_file
     from accessq.export.write import export_files
 
@@ -499,7 +528,7 @@ def export(
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             target = out if out is not None else folder / name
-            target.write_text(text, encoding="utf-8")
+            write_text(target, text)
             _say(f"Wrote {target}", quiet)
     except OSError as exc:
         raise fail(f"cannot write {exc.filename}: {exc.strerror}") from None
@@ -568,4 +597,7 @@ def sandbox_reset(
 
 
 def main() -> None:
+    from accessq.cli.redaction import install
+
+    install()  # for the whole process, so even a crash's traceback is masked
     app()

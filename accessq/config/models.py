@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from ipaddress import ip_address
 from typing import Annotated, ClassVar, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +29,7 @@ from pydantic import (
 )
 
 from accessq.config import text
+from accessq.config.urls import URL_PATTERN, UrlError, check_site_url
 
 Role = Literal["agents", "watchers", "updaters"]
 
@@ -57,14 +56,10 @@ PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
 # accessq owns every group named <prefix><slug>-<role>: a prefix must be a distinct lower-case
 # word ending in '-', or (e.g. "") it would claim, and could delete, any site group `*-agents`.
 GROUP_PREFIX_PATTERN = r"^[a-z0-9][a-z0-9-]*-$"
-# The base URL of a site, nothing more: no user:password@, query or fragment.
-URL_PATTERN = r"^https?://[^\s/@?#]+(/[^\s@?#]*)?$"
 _EMAIL = re.compile(EMAIL_PATTERN)
 _USERNAME = re.compile(USERNAME_PATTERN)
 _PROJECT_KEY = re.compile(PROJECT_KEY_PATTERN)
 _GROUP_PREFIX = re.compile(GROUP_PREFIX_PATTERN)
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
-_EXAMPLE_URL = "https://access-ci.atlassian.net"
 
 
 def is_email(value: str) -> bool:
@@ -182,25 +177,6 @@ class _Located(_Strict):
         return self
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _hostname(url: str) -> str | None:
-    """The host of `url`, or None when it has none or is malformed (a bad port or IPv6 literal)."""
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises on a port that is not a number
-    except ValueError:
-        return None
-    return parts.hostname
-
-
 class JiraSettings(_Strict):
     """Which Jira site and project accessq manages, and how queues map onto it."""
 
@@ -241,23 +217,10 @@ class JiraSettings(_Strict):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        # Checked first, and never echoed: the value may hold a password or token.
-        if "@" in value or "?" in value or "#" in value:
-            host = _hostname(value)
-            example = f"https://{host}" if host else _EXAMPLE_URL
-            raise ValueError(
-                f"jira.url must be the bare site address, e.g. {example}: no user name, "
-                "password, query or fragment; credentials come from the environment "
-                "(ACCESSQ_JIRA_USER and ACCESSQ_JIRA_TOKEN, or ACCESSQ_JIRA_PAT)"
-            )
-        parts = urlsplit(value) if _hostname(value) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"'{value}' is not an http(s) URL, e.g. {_EXAMPLE_URL}")
-        # Credentials travel on every request: plain http only where nothing leaves the machine.
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
-            raise ValueError(
-                f"'{value}' must use https (plain http is only for loopback addresses)"
-            )
+        try:
+            check_site_url(value)  # the same rules as the connection's, so validate agrees
+        except UrlError as exc:
+            raise ValueError(f"jira.url {exc}") from None
         return value
 
     @field_validator("group_prefix")

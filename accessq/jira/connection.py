@@ -14,13 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from accessq.config.models import JiraSettings
-from accessq.jira.errors import ConfigurationError, GatewayError, redact_url
-from accessq.jira.gateway import Gateway, is_loopback
+from accessq.config.urls import UrlError, check_site_url
+from accessq.jira.errors import ConfigurationError, GatewayError
+from accessq.jira.gateway import Gateway
 from accessq.jira.retry import Pacer, RetryPolicy
-from accessq.jira.secret import Secret
+from accessq.jira.secret import Secret, header_problem
 
 ENV_URL = "ACCESSQ_JIRA_URL"
 ENV_USER = "ACCESSQ_JIRA_USER"
@@ -71,6 +71,8 @@ class ConnectionSettings:
             (env.get(ENV_PROJECT), ENV_PROJECT),
             (jira.project, "jira.project"),
         )
+        for name in (ENV_USER, ENV_TOKEN, ENV_PAT):
+            _check_credential(name, env.get(name))
         settings = cls(
             url=check_url(chosen_url, source) if chosen_url else None,
             project=chosen_project or "ATS",
@@ -128,26 +130,12 @@ class ConnectionSettings:
 
 
 def check_url(url: str, source: str) -> str:
-    """The URL if it is usable: https anywhere, plain http only to a loopback address."""
+    """The URL if it is usable (`accessq.config.urls`: the rules `jira.url` is validated by)."""
     raw = url.strip()
     try:
-        parts = urlsplit(raw)
-        _ = parts.port  # raises on a bad port
-    except ValueError:
-        raise ConfigurationError(f"{source}: {redact_url(raw)!r} is not a valid URL") from None
-    if parts.username or parts.password:
-        raise ConfigurationError(
-            f"{source}: put credentials in {ENV_USER}/{ENV_TOKEN} or {ENV_PAT}, not in the URL"
-        )
-    shown = redact_url(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"{source}: {shown} is not an http(s) URL of a Jira site")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"{source}: plain http:// is only allowed to loopback; use https://{parts.netloc}"
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"{source}: {shown} must not carry a query or fragment")
+        check_site_url(raw)
+    except UrlError as exc:
+        raise ConfigurationError(f"{source} {exc}") from None
     return raw.rstrip("/")
 
 
@@ -204,6 +192,17 @@ def open_gateway(
             yield gateway
     finally:
         running.stop()
+
+
+def _check_credential(name: str, value: str | None) -> None:
+    """One line naming the variable (never its value) when it cannot go into a header."""
+    if not value:
+        return
+    problem = header_problem(value)
+    if problem is None and name == ENV_USER and ":" in value:
+        problem = "contains ':', which basic auth cannot carry in a user name"
+    if problem is not None:
+        raise ConfigurationError(f"{name} {problem}; nothing was sent")
 
 
 def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:

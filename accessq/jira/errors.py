@@ -3,7 +3,8 @@
 The CLI prints `error: <str(exc)>` and exits 1, so every message here must stand on its own: what
 failed, where, and (when there is one) what to do about it. Messages are built only from the URL
 (without any userinfo), the HTTP method, path and status, and Jira's own error text; never from
-request headers, so credentials cannot leak into them.
+request headers. A server may still echo the credentials in its error text, so every message is
+passed through `accessq.jira.secret.redact`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, ReadTimeout, RequestException, SSLError
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
+from accessq.jira.secret import redact
+
 _MAX_DETAIL = 300
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_HOST = re.compile(r"[A-Za-z0-9.:-]{1,255}")  # a name or address, nothing that needs quoting
 
 
 class GatewayError(Exception):
     """A failure talking to Jira; `str()` is one line fit for `error: ...`."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(one_line(message))
+        # Server text (Jira's words, a Content-Type, a Location) may echo the credentials.
+        super().__init__(redact(one_line(message)))
         self.status = status
 
     def __str__(self) -> str:
@@ -64,6 +69,14 @@ class TransientError(GatewayError):
     def __init__(self, message: str, *, status: int | None, retry_after: str | None) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
+
+
+class RedirectRefused(GatewayError):
+    """HTTP 3xx: accessq never follows redirects.
+
+    Following one would turn a POST/PUT/DELETE into a GET (301/302) that then "succeeds", so the
+    journal would record a change that never happened; or re-send it to another host (307/308).
+    """
 
 
 class RetriesExhausted(GatewayError):
@@ -115,7 +128,8 @@ def jira_words(response: Response) -> str:
         denied = response.headers.get("X-Authentication-Denied-Reason")
         if denied:
             words.append(denied)
-    text = one_line("; ".join(words))
+    # Masked before it is cut short: a cut through a token would leave a prefix no mask matches.
+    text = redact(one_line("; ".join(words)))
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
 
 
@@ -142,6 +156,34 @@ def error_for_response(response: Response, *, auth_hint: str) -> GatewayError:
     if 400 <= status < 500:
         return RequestRejected(f"Jira refused {what} (HTTP {status}){said}", status=status)
     return GatewayError(f"Jira failed on {what} (HTTP {status}){said}", status=status)
+
+
+def error_for_redirect(response: Response) -> RedirectRefused:
+    """The line for a 3xx: the status and the Location's host only (its path or userinfo may
+    carry anything, a token included)."""
+    what = describe_request(response.request.method or "GET", response.url)
+    where = _redirect_target(response.headers.get("Location"))
+    return RedirectRefused(
+        f"Jira answered {what} with a redirect (HTTP {response.status_code}) to {where}; "
+        "accessq does not follow redirects: if the site moved, use its new address "
+        "(--jira-url / ACCESSQ_JIRA_URL)",
+        status=response.status_code,
+    )
+
+
+def _redirect_target(location: str | None) -> str:
+    if not location:
+        return "no Location"
+    try:
+        parts = urlsplit(location.strip())
+        host = parts.hostname
+    except ValueError:
+        return "an unreadable Location"
+    if not parts.netloc:
+        return "another path of the same site"
+    if not host or not _HOST.fullmatch(host):
+        return "an unreadable Location"
+    return f"host {host}"
 
 
 def error_for_exception(exc: RequestException, *, method: str, url: str) -> GatewayError:

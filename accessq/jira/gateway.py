@@ -19,7 +19,6 @@ write happened, and only retries when it did not.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 from jira import JIRA
 from requests import Response
 
+from accessq.config.urls import is_loopback
 from accessq.jira.errors import (
     ConnectError,
     GatewayError,
@@ -38,7 +38,7 @@ from accessq.jira.errors import (
     redact_url,
 )
 from accessq.jira.retry import Pacer, RetryPolicy
-from accessq.jira.secret import Secret
+from accessq.jira.secret import Secret, register_basic
 from accessq.jira.session import PolicySession
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
@@ -88,6 +88,7 @@ class Gateway:
     ) -> Gateway:
         """Sign in and read serverInfo (which decides the flavour). Raises `GatewayError`."""
         if basic_auth is not None:
+            register_basic(*basic_auth)  # the header's form, should a server echo it back
             client = JIRA(
                 url,
                 basic_auth=(basic_auth[0], basic_auth[1].reveal()),
@@ -615,16 +616,6 @@ def _expect_object(value: Any, message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GatewayError(message)
     return value
-
-
-def is_loopback(host: str) -> bool:
-    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
-    if host.casefold() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _int_or_str(value: str) -> int | str:

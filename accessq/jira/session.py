@@ -24,6 +24,7 @@ from accessq.jira.errors import (
     TransientError,
     describe_request,
     error_for_exception,
+    error_for_redirect,
     error_for_response,
     jira_words,
 )
@@ -89,6 +90,9 @@ class PolicySession(ResilientSession):
         method = method.upper()
         url = url.decode() if isinstance(url, bytes) else url
         prepared = self._jira_prepare(**kwargs)
+        # Never follow a redirect, reads included: requests turns a redirected POST/PUT/DELETE
+        # into a GET (301/302) that "succeeds", or re-sends it elsewhere (307/308).
+        prepared["allow_redirects"] = False
         idempotent = method in READ_METHODS
         retry_number = 0
         while True:
@@ -108,6 +112,8 @@ class PolicySession(ResilientSession):
                     raise error_for_exception(exc, method=method, url=url) from None
             if response is not None:
                 self._local.request_id = response.headers.get("X-AREQUESTID")
+            if response is not None and 300 <= response.status_code < 400:
+                raise error_for_redirect(response) from None  # `ok` would count it a success
             if response is not None and response.ok:
                 self.pacer.succeeded()
                 return response

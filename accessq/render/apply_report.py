@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 
 from accessq.apply.engine import ApplyResult, StepResult, summarize
+from accessq.jira.secret import redact
 
 ALL_QUEUES_UP_TO = 30  # beyond this many queues, only those with problems get a row
 
@@ -48,7 +49,9 @@ def render_result(result: ApplyResult) -> str:
                 continue
             counts = [sum(1 for s in steps if s.status == k) for k in ("done", "failed", "skipped")]
             why = f"{_describe(problem)}: {problem.error}" if problem else ""
-            table.add_row(queue, *map(str, counts), why)
+            # Masked here, not only on output: the table wraps a long cell, which can split a
+            # token (a name Jira handed back) across lines where the output's mask misses it.
+            table.add_row(redact(queue), *map(str, counts), redact(why))
         if quiet_queues:
             table.add_row(f"{quiet_queues} other queues", "all", "0", "0", "")
         if by_queue:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import ipaddress
 import shutil
 import signal
 import socket
@@ -21,6 +20,7 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from accessq.config.urls import is_loopback
 from accessq.sandbox.app import SandboxApp
 from accessq.sandbox.client import SandboxControl
 from accessq.sandbox.context import FLAVORS
@@ -106,13 +106,7 @@ def _check_flavor(flavor: str) -> None:
 def _check_address(host: str, port: int) -> None:
     if not 0 <= port <= 65535:
         raise ValueError(f"port {port} is not between 0 and 65535 (0 picks a free one)")
-    if host == "localhost":
-        return
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback(host):  # the same rule as plain-http URLs: nothing leaves the machine
         raise ValueError(
             f"refusing to listen on {host!r}: the sandbox serves loopback only (127.0.0.1, ::1)"
         )

@@ -187,12 +187,13 @@ def test_queue_name_on_one_line(load: Load) -> None:
         (
             "url: http://jira.example.org",
             8,
-            "'http://jira.example.org' must use https (plain http is only for loopback addresses)",
+            "jira.url must use https (plain http is only for loopback: localhost, 127.0.0.1, ::1), "
+            "e.g. https://jira.example.org",
         ),
         (
             "url: jira.example.org",
             8,
-            "'jira.example.org' is not an http(s) URL, e.g. https://access-ci.atlassian.net",
+            "jira.url must be an http(s) URL, e.g. https://access-ci.atlassian.net",
         ),
         ("project: ats", 12, "'ats' is not a Jira project key (capital letters, e.g. ATS)"),
         (

@@ -71,17 +71,18 @@ def test_plain_http_to_a_remote_host_is_refused() -> None:
     with pytest.raises(ConfigurationError) as caught:
         ConnectionSettings.resolve(url="http://jira.example.org", env=CLOUD_ENV)
     assert str(caught.value) == (
-        "--jira-url: plain http:// is only allowed to loopback; use https://jira.example.org"
+        "--jira-url must use https (plain http is only for loopback: localhost, 127.0.0.1, ::1), "
+        "e.g. https://jira.example.org"
     )
 
 
 @pytest.mark.parametrize(
     ("url", "words"),
     [
-        ("ftp://jira.example.org", "is not an http(s) URL"),
-        ("jira.example.org", "is not an http(s) URL"),
-        ("https://bot:hunter2@jira.example.org", "not in the URL"),
-        ("https://jira.example.org:notaport", "is not a valid URL"),
+        ("ftp://jira.example.org", "must be an http(s) URL (ftp:)"),
+        ("jira.example.org", "must be an http(s) URL"),
+        ("https://bot:hunter2@jira.example.org", "no user name or password"),
+        ("https://jira.example.org:notaport", "must be a site address"),
     ],
 )
 def test_bad_urls_are_one_line(url: str, words: str) -> None:

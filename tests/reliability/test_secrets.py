@@ -9,8 +9,12 @@ with them. The base64 form is checked too: that is how basic auth carries the to
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import os
 import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,4 +227,205 @@ def test_objects_holding_the_token_never_show_it(sandbox: RunningSandbox, leaks:
         shown += [repr(error), str(error), repr(error.args)]
         shown.append("".join(traceback.format_exception(error)))
     leaks.seen += [("objects", text) for text in shown]
+    leaks.assert_clean()
+
+
+# A token as it arrives from a secret file saved on Windows, a copy from a web page, a paste.
+MANGLED = {
+    "windows-line-ending": f"{TOKEN}\r",
+    "newline": f"{TOKEN}\n",
+    "space-inside": f"{TOKEN[:9]} {TOKEN[9:]}",
+    "tab-inside": f"{TOKEN[:9]}\t{TOKEN[9:]}",
+    "escape": f"{TOKEN[:9]}\x1b{TOKEN[9:]}",  # the environment cannot hold a NUL
+    "byte-order-mark": f"\ufeff{TOKEN}",
+    "typographic-quote": f"{TOKEN}\u2019",
+    "snowman": f"{TOKEN}\u2603",
+}
+
+
+@pytest.mark.parametrize("token", MANGLED.values(), ids=MANGLED.keys())
+def test_a_token_headers_cannot_carry_is_one_line_naming_the_variable(
+    token: str, sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    env = signed_in(sandbox, token)
+    variable = "ACCESSQ_JIRA_PAT" if sandbox.flavor == "dc" else "ACCESSQ_JIRA_TOKEN"
+    sandbox.control.reset_stats()
+    for args in (["plan", str(EXAMPLE)], ["apply", str(EXAMPLE), "--yes"], ["list-queues"]):
+        result = leaks.cli(args, env, (1,))
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"error: {variable} ") and line.endswith("nothing was sent")
+    assert sandbox.control.count() == 0  # refused before connecting
+    leaks.assert_clean()
+
+
+def test_a_user_name_with_a_windows_line_ending_is_one_line(sandbox_cloud: RunningSandbox) -> None:
+    env = {**signed_in(sandbox_cloud, TOKEN), "ACCESSQ_JIRA_USER": "admin\r"}
+    result = run(["list-queues"], env)
+    assert result.exit_code == 1 and "Traceback" not in output(result)
+    assert result.stderr.startswith("error: ACCESSQ_JIRA_USER ends with a line break")
+
+
+def hostile_seed(flavor: str) -> dict[str, Any]:
+    """A Jira (or a proxy before it) that hands the token back as data: a display name, an
+    email-hidden user's name in the Authorization header's own form, a component's name and
+    description. Such text reaches plans, lists, exports, saved plans and the journal."""
+    seed = canary_seed()
+    header = (
+        f"Basic {base64.b64encode(f'admin:{TOKEN}'.encode()).decode()}"
+        if flavor == "cloud"
+        else f"Bearer {TOKEN}"
+    )
+    seed["users"] += [
+        {
+            "name": f"Mallory {TOKEN}",
+            "email": "mallory@evil.example.org",
+            "account_id": "712020:aa11bb22-cc33",
+            "username": "mallory",
+        },
+        {
+            "name": header,
+            "email": "header@evil.example.org",
+            "account_id": "712020:dd44ee55-ff66",
+            "username": "header",
+        },
+    ]
+    name = f"Echo {TOKEN}"
+    seed["components"].append(
+        {
+            "name": name,
+            "description": f"Sent {TOKEN} back.\nManaged by accessq.",
+            "assignee_type": "PROJECT_DEFAULT",
+        }
+    )
+    slug = "echo-" + TOKEN.lower()
+    seed["groups"] = [
+        {"name": f"ats-{slug}-agents", "members": ["mallory", "header"]},
+        {"name": f"ats-{slug}-watchers", "members": ["header"]},
+    ]
+    return seed
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "dc"])
+def test_a_token_jira_hands_back_as_data_is_masked_everywhere(
+    flavor: str, make_sandbox: MakeSandbox, leaks: LeakCheck
+) -> None:
+    sandbox = make_sandbox(flavor, hostile_seed(flavor))
+    env = signed_in(sandbox, TOKEN)
+    example = str(EXAMPLE)
+    for fmt in ("table", "json", "yaml"):
+        listed = leaks.cli(["list-queues", "--members", "--format", fmt], env, (0,))
+        assert "Echo ***" in listed.stdout and "Mallory ***" in listed.stdout
+    leaks.cli(["export", "-o", "exported/queues.yaml"], env, (0,))
+    leaks.cli(["export", "--split", "split"], env, (0,))
+    leaks.cli(["export"], env, (0,))
+    for fmt in ("text", "json", "markdown"):
+        leaks.cli(["plan", example, "--format", fmt], env, (3,))  # the Echo queue would go
+    leaks.cli(["plan", example, "--out", "saved/plan.json"], env, (3,))
+    applied = leaks.cli(["apply", example, "--allow-delete", "--yes"], env, (0,))
+    assert "Echo ***" in applied.stdout
+    assert Path("exported/queues.yaml").read_text().count("Echo ***") == 1
+    assert "Echo ***" in Path("saved/plan.json").read_text()
+    [journal] = Path(".accessq/journal").glob("apply-*.jsonl")
+    assert "Echo ***" in journal.read_text()
+    leaks.assert_clean()
+
+
+WRITES = ["POST", "PUT", "DELETE"]
+# What an echoing server (or proxy) does wrong, and the commands that meet it.
+ECHOES = {
+    "refused": ({}, WRONG_TOKEN),  # 401 with the credentials in body and header
+    "500-on-writes": ({"error_status": 500, "error_rate": 1.0, "methods": WRITES}, TOKEN),
+    "503-on-reads": (
+        {"error_status": 503, "error_rate": 1.0, "methods": ["GET"], "error_retry_after_s": 0},
+        TOKEN,
+    ),
+}
+STEP_KEYS = {
+    "time", "event", "change", "queue", "action", "target", "person", "result", "error",
+    "seconds", "request_id",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("echo_format", ["json", "html"])
+@pytest.mark.parametrize("case", ECHOES, ids=ECHOES.keys())
+@pytest.mark.usefixtures("asked_waits")
+def test_a_server_echoing_the_credentials_never_gets_them_shown(
+    case: str, echo_format: str, sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    faults, token = ECHOES[case]
+    env = signed_in(sandbox, token)
+    sandbox.control.set_faults(echo_credentials=True, echo_format=echo_format, **faults)
+    example = str(EXAMPLE)
+    reads_fail = case != "500-on-writes"
+    code = (1,) if reads_fail else (0, 3)
+    planned = leaks.cli(["plan", example, "--out", "saved/plan.json"], env, code)
+    leaks.cli(["plan", example, "--format", "json"], env, code)
+    applied = leaks.cli(["apply", example, "--yes"], env, (1,))
+    leaks.cli(["list-queues", "--members"], env, (1,) if reads_fail else (0,))
+    leaks.cli(["export", "-o", "exported/queues.yaml"], env, (1,) if reads_fail else (0,))
+    echoed = planned.stderr if reads_fail else applied.stderr
+    assert "***" in echoed, echoed  # the echo reached the output, masked
+    if not reads_fail:
+        assert Path("saved/plan.json").is_file() and Path("exported/queues.yaml").is_file()
+        [journal] = Path(".accessq/journal").glob("apply-*.jsonl")
+        records = [json.loads(line) for line in journal.read_text().splitlines()]
+        steps = [r for r in records if r["event"] == "step"]
+        assert steps and all(set(r) == STEP_KEYS for r in steps)  # no headers, no bodies
+        assert all(r["result"] != "done" for r in steps)
+        assert any("***" in (r["error"] or "") for r in steps)
+    leaks.assert_clean()
+
+
+@pytest.mark.parametrize("echo_format", ["json", "html"])
+def test_errors_from_an_echoing_server_never_carry_the_token(
+    echo_format: str, sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    sandbox.control.set_faults(echo_credentials=True, echo_format=echo_format)
+    errors: list[BaseException] = []
+    wrong = ConnectionSettings.resolve(env=signed_in(sandbox, WRONG_TOKEN))
+    basic, pat = wrong.credentials()
+    with pytest.raises(GatewayError) as refused:  # 401
+        Gateway.connect(sandbox.url, project="ATS", basic_auth=basic, pat=pat)
+    errors.append(refused.value)
+    right = ConnectionSettings.resolve(env=signed_in(sandbox, TOKEN))
+    basic, pat = right.credentials()
+    with Gateway.connect(sandbox.url, project="ATS", basic_auth=basic, pat=pat) as gateway:
+        gateway.create_group("ats-echo-agents")
+        with pytest.raises(GatewayError) as rejected:  # 400: the group exists
+            gateway.create_group("ats-echo-agents")
+        errors.append(rejected.value)
+        sandbox.control.set_faults(error_status=500, error_next=1, methods=WRITES)
+        with pytest.raises(GatewayError) as failed:  # 500
+            gateway.delete_group("ats-echo-agents")
+        errors.append(failed.value)
+    shown = []
+    for error in errors:
+        shown += [repr(error), str(error), repr(error.args)]
+        shown.append("".join(traceback.format_exception(error)))
+    assert all("***" in str(error) for error in errors), [str(e) for e in errors]
+    leaks.seen += [("errors", text) for text in shown]
+    leaks.assert_clean()
+
+
+def test_the_real_command_masks_an_echo_on_its_own_streams(
+    sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    """`python -m accessq` in its own process: real pipes, the console entry's net."""
+    sandbox.control.set_faults(echo_credentials=True, echo_format="html")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ACCESSQ_")},
+        **signed_in(sandbox, WRONG_TOKEN),
+        "LANG": "C",  # an ASCII locale, where click would rewrap the streams
+        "LC_ALL": "C",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "accessq", "list-queues"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    stdout, stderr = done.stdout.decode(), done.stderr.decode()
+    assert done.returncode == 1 and "***" in stderr, stderr
+    leaks.seen.append(("python -m accessq list-queues", stdout + stderr))
     leaks.assert_clean()
