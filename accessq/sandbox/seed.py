@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accessq.sandbox.seed_issues import SeedIssue, build_issues
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
 
 DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
-SECTIONS = ("project", "users", "groups", "components", "accounts", "queues")
+SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "issues")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -79,6 +80,7 @@ class Seed:
     components: tuple[SeedComponent, ...] = ()
     accounts: tuple[SeedAccount, ...] = ()
     queues: tuple[SeedQueue, ...] = ()
+    issues: tuple[SeedIssue, ...] = ()  # see seed_issues.py
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -161,7 +163,13 @@ class _Builder:
             self.unique([q.name.lower() for q in queues], self.items(data, "queues"), "queue name")
         else:
             queues = default_queues(key)
-        return Seed(key, name, users, groups, components, accounts, queues)
+        issues = build_issues(
+            self.items(data, "issues"),
+            self.fail,
+            lambda ref: user.username if (user := lookup.find(ref)) else None,
+            [c.name for c in components],
+        )
+        return Seed(key, name, users, groups, components, accounts, queues, issues)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -381,6 +389,7 @@ __all__ = [
     "SeedComponent",
     "SeedError",
     "SeedGroup",
+    "SeedIssue",
     "SeedQueue",
     "SeedUser",
     "load_seed",

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from accessq.sandbox import tickets
 from accessq.sandbox.rows import (
     Account,
     Component,
@@ -107,7 +108,7 @@ class Store:
             with self._write_lock:
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
+                conn.executescript(_SCHEMA + tickets.SCHEMA)
         except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"{path}: cannot use this file as the sandbox state: {exc}") from None
@@ -183,7 +184,8 @@ class Store:
 
     def wipe_and_seed(self, seed: Seed, flavor: str) -> None:
         with self._write() as conn:
-            for table in ("memberships", "accounts", "groups", "components", "queues", "users"):
+            tables = ("memberships", "accounts", "groups", "components", "queues", "users")
+            for table in (*tickets.TABLES, *tables):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta")
             self._seed(conn, seed, flavor)
@@ -235,6 +237,7 @@ class Store:
                 " VALUES (?, ?, ?, 0, 0)",
                 (q.name, q.jql, json.dumps(list(q.fields))),
             )
+        tickets.seed(conn, seed.issues, pks)
         admin = next((a for a in seed.accounts if a.role == "admin"), None)
         meta = {
             "schema": SCHEMA_VERSION,
@@ -529,8 +532,11 @@ class Store:
         if row is not None and row[0] != own_id:
             raise Conflict(f"A component with the name {name} already exists in this project.")
 
-    def delete_component(self, component_id: int) -> bool:
+    def delete_component(self, component_id: int, move_issues_to: int | None = None) -> bool:
+        """Delete the component; its tickets lose it, or get move_issues_to's component instead."""
         with self._write() as conn:
+            if move_issues_to is not None:
+                tickets.move_component_issues(conn, component_id, move_issues_to)
             return conn.execute("DELETE FROM components WHERE id = ?", (component_id,)).rowcount > 0
 
     # -- JSM queues ------------------------------------------------------------------------
