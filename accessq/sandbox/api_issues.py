@@ -175,9 +175,9 @@ def _person(ctx: RequestContext, value: Any, role: str) -> User | str | None:
             raise _FieldError(GDPR_ACCOUNT_ID_ONLY, general=True)
         ref = value.get("accountId", value.get("id"))
     else:
-        if value.get("name") is None and value.get("key") is None:
+        if "name" not in value and "key" not in value:
             raise _FieldError("expected Object containing a 'name' property")
-        ref = value.get("name", value.get("key"))
+        ref = value.get("name") if "name" in value else value.get("key")
     if ref is None:
         return None
     ref = str(ref)

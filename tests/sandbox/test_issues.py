@@ -30,7 +30,7 @@ def _who(sandbox: RunningSandbox, user: dict[str, Any] | None) -> str | None:
     return str(user["accountId"] if sandbox.flavor == "cloud" else user["name"])
 
 
-def _ref(sandbox: RunningSandbox, cloud: str, dc: str) -> dict[str, str]:
+def _ref(sandbox: RunningSandbox, cloud: str | None, dc: str | None) -> dict[str, str | None]:
     return {"accountId": cloud} if sandbox.flavor == "cloud" else {"name": dc}
 
 
@@ -267,6 +267,9 @@ def test_edit_components_and_assignee_with_fields_and_update(tickets: RunningSan
     issue.update(fields={"assignee": _ref(tickets, RAJ, "rpatel")})
     assert issue.fields.assignee.displayName == "Raj Patel"
     issue.update(update={"assignee": [{"set": None}]})
+    assert issue.fields.assignee is None
+    issue.update(fields={"assignee": _ref(tickets, JANE, "jdoe")})
+    issue.update(fields={"assignee": _ref(tickets, None, None)})  # a person named by nothing
     assert issue.fields.assignee is None
     assert issue.fields.updated > issue.fields.created
 

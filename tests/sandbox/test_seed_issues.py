@@ -1,4 +1,4 @@
-"""The seed's `issues:` section: what it accepts, its defaults, its one-line errors, and the state."""
+"""The seed's `issues:` section: what it accepts, its defaults, its one-line errors, the state."""
 
 from __future__ import annotations
 
