@@ -115,10 +115,7 @@ def _moment(text: str) -> datetime:
 
 def seed(conn: sqlite3.Connection, issues: Sequence[SeedIssue], pks: dict[str, int]) -> None:
     """Insert the seed's issues (keys 1..n in order) with ids from FIRST_ISSUE_ID."""
-    conn.executemany(
-        "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
-        [("issues", FIRST_ISSUE_ID - 1), ("comments", FIRST_COMMENT_ID - 1)],
-    )
+    _first_ids(conn)
     ids = dict(conn.execute("SELECT name, id FROM components").fetchall())
     by_lower = {str(name).lower(): int(i) for name, i in ids.items()}
     seeded_at = now()
@@ -142,6 +139,17 @@ def seed(conn: sqlite3.Connection, issues: Sequence[SeedIssue], pks: dict[str, i
         conn.executemany(
             "INSERT INTO issue_components (issue_id, component_id) VALUES (?, ?)",
             [(cur.lastrowid, by_lower[name.lower()]) for name in issue.components],
+        )
+
+
+def _first_ids(conn: sqlite3.Connection) -> None:
+    """Issue and comment ids start at 10000, like Jira's (also in state files made before
+    tickets existed, whose id counters are not set)."""
+    for table, first in (("issues", FIRST_ISSUE_ID), ("comments", FIRST_COMMENT_ID)):
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS"
+            " (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (table, first - 1, table),
         )
 
 
@@ -259,6 +267,7 @@ class Tickets:
     ) -> Ticket:
         stamp = _stamp(now())
         with self._store._write() as conn:
+            _first_ids(conn)
             num = int(conn.execute("SELECT coalesce(max(num), 0) + 1 FROM issues").fetchone()[0])
             cur = conn.execute(
                 "INSERT INTO issues (num, summary, description, description_adf, assignee_pk,"
@@ -338,6 +347,7 @@ class Tickets:
     ) -> TicketComment:
         created = now()
         with self._store._write() as conn:
+            _first_ids(conn)
             cur = conn.execute(
                 "INSERT INTO comments (issue_id, author_pk, body, body_adf, public, created)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

@@ -138,3 +138,27 @@ def test_seeded_tickets_get_keys_in_order_and_ids_from_10000(tmp_path: Path) -> 
         assert (again.key, again.id) == ("ATS-1", 10000)
     finally:
         store.close()
+
+
+def test_a_state_file_from_before_tickets_gets_them_with_jiras_ids(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    store = Store(path)
+    try:
+        store.seed_if_new(load_seed(_seed()), "dc")
+        # as a state file seeded before tickets existed: no id counters for them
+        with store._write() as conn:
+            conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('issues', 'comments')")
+        created = Tickets(store).create(
+            summary="new",
+            description=None,
+            description_adf=None,
+            component_ids=[],
+            assignee=None,
+            reporter=None,
+        )
+        assert (created.id, created.key) == (10000, "ATS-1")
+        author = Tickets(store).users()[0]
+        comment = Tickets(store).add_comment(created.id, author, "hi", None, public=True)
+        assert comment.id == 10000
+    finally:
+        store.close()
