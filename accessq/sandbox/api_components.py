@@ -128,7 +128,8 @@ def delete_component(ctx: RequestContext, version: str, id: str) -> Reply:
     move_to = ctx.arg("moveIssuesTo")
     if move_to is not None and (move_to == id or _component(ctx, move_to).id == component.id):
         raise not_found(f"The component with id {move_to} does not exist.")
-    if not ctx.store.delete_component(component.id):
+    target = int(move_to) if move_to is not None else None
+    if not ctx.store.delete_component(component.id, move_issues_to=target):
         raise not_found(f"The component with id {id} does not exist.")
     return Reply(None, 204)
 

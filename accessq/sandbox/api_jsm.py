@@ -12,11 +12,13 @@ from typing import Any
 from accessq.sandbox import render
 from accessq.sandbox.context import DC, RequestContext
 from accessq.sandbox.errors import NO_JSM_ADMIN, ApiError
+from accessq.sandbox.jql_search import Directory, queue_counts
 from accessq.sandbox.numbers import parse_id, parse_int
 from accessq.sandbox.routing import JSM, Reply, route
 from accessq.sandbox.rows import Project, Queue
 from accessq.sandbox.seed import DEFAULT_QUEUE_FIELDS
 from accessq.sandbox.store import Conflict
+from accessq.sandbox.tickets import Tickets
 
 SDAPI = "/rest/servicedeskapi"
 INTERNAL = "/rest/servicedesk/1/servicedesk/<project_key>/queues"
@@ -95,9 +97,11 @@ def queues(ctx: RequestContext, sd: str) -> Reply:
     start, limit = _page_args(ctx)
     include_count = ctx.bool_arg("includeCount", False)
     all_queues = ctx.store.queues()
+    shown = all_queues[start : start + limit]
+    counts = _counts(ctx, shown) if include_count else [0] * len(shown)
     values = [
-        render.queue_json(ctx, q, project, include_count=include_count)
-        for q in all_queues[start : start + limit]
+        render.queue_json(ctx, q, project, include_count=include_count, count=n)
+        for q, n in zip(shown, counts, strict=True)
     ]
     return Reply(render.jsm_page(ctx, values, start, limit, len(all_queues)))
 
@@ -106,9 +110,16 @@ def queues(ctx: RequestContext, sd: str) -> Reply:
 def queue(ctx: RequestContext, sd: str, queue_id: str) -> Reply:
     project = _service_desk(ctx, sd)
     include_count = ctx.bool_arg("includeCount", False)
-    return Reply(
-        render.queue_json(ctx, _queue(ctx, queue_id), project, include_count=include_count)
-    )
+    found = _queue(ctx, queue_id)
+    count = _counts(ctx, [found])[0] if include_count else 0
+    return Reply(render.queue_json(ctx, found, project, include_count=include_count, count=count))
+
+
+def _counts(ctx: RequestContext, queues: list[Queue]) -> list[int]:
+    """The tickets each queue's JQL matches (`currentUser()` is whoever asks)."""
+    me = ctx.account.user if ctx.account else None
+    directory = Directory.of(ctx.store, me, ctx.cloud)
+    return queue_counts(Tickets(ctx.store), [q.jql for q in queues], directory)
 
 
 # -- writes ------------------------------------------------------------------------------------

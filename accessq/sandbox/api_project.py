@@ -8,6 +8,7 @@ from accessq.sandbox.errors import not_found
 from accessq.sandbox.numbers import INT64_MAX
 from accessq.sandbox.routing import API, Reply, route
 from accessq.sandbox.rows import Project
+from accessq.sandbox.tickets import Tickets
 
 COMPONENT_PAGE_MAX = 50
 
@@ -55,6 +56,7 @@ def project_components_paged(ctx: RequestContext, version: str, key: str) -> Rep
             for c in components
             if query in c.name.lower() or query in (c.description or "").lower()
         ]
+    counts = Tickets(ctx.store).component_counts()
     order = ctx.arg("orderBy") or "name"
     reverse = order.startswith("-")
     field = order.lstrip("+-")
@@ -62,11 +64,11 @@ def project_components_paged(ctx: RequestContext, version: str, key: str) -> Rep
         "name": lambda c: c.name.lower(),
         "description": lambda c: (c.description or "").lower(),
         "lead": lambda c: c.lead.username.lower() if c.lead else "",
-        "issueCount": lambda c: 0,
+        "issueCount": lambda c: counts.get(c.id, 0),
     }
     components.sort(key=sort_keys.get(field, sort_keys["name"]), reverse=reverse)
     values = [
-        render.component_json(ctx, c, project, issue_count=True)
+        render.component_json(ctx, c, project, issue_count=counts.get(c.id, 0))
         for c in components[start : start + limit]
     ]
     return Reply(render.platform_page(ctx, values, start, limit, len(components)))

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 from accessq.sandbox import (
     api_components,
     api_groups,
+    api_issues,
     api_jsm,
     api_project,
     api_properties,
@@ -46,6 +47,7 @@ ALL_ROUTES = [
     *api_groups.ROUTES,
     *api_users.ROUTES,
     *api_jsm.ROUTES,
+    *api_issues.ROUTES,
 ]
 _JSON = "application/json;charset=UTF-8"
 _log = logging.getLogger("accessq.sandbox")

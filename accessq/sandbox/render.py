@@ -79,7 +79,7 @@ def user_brief(ctx: RequestContext, user: User) -> dict[str, Any]:
 
 
 def component_json(
-    ctx: RequestContext, component: Component, project: Project, *, issue_count: bool = False
+    ctx: RequestContext, component: Component, project: Project, *, issue_count: int | None = None
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "self": f"{ctx.api_base}/component/{component.id}",
@@ -102,8 +102,8 @@ def component_json(
     out["isAssigneeTypeValid"] = valid
     out["project"] = project.key
     out["projectId"] = project.id
-    if issue_count:
-        out["issueCount"] = 0
+    if issue_count is not None:
+        out["issueCount"] = issue_count
     return out
 
 
@@ -244,7 +244,7 @@ def service_desk_json(ctx: RequestContext, project: Project) -> dict[str, Any]:
 
 
 def queue_json(
-    ctx: RequestContext, queue: Queue, project: Project, *, include_count: bool
+    ctx: RequestContext, queue: Queue, project: Project, *, include_count: bool, count: int = 0
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": str(queue.id),
@@ -253,7 +253,7 @@ def queue_json(
         "fields": list(queue.fields),
     }
     if include_count:
-        out["issueCount"] = 0
+        out["issueCount"] = count
     out["_links"] = {
         "self": f"{ctx.base_url}/rest/servicedeskapi/servicedesk/"
         f"{project.service_desk_id}/queue/{queue.id}"

@@ -71,6 +71,12 @@ class Project:
     service_desk_id: int
 
 
+# The users columns `user_from_row` reads, in its order: one definition for every query.
+USER_COLUMNS = (
+    "pk, account_id, username, display_name, email, active, email_hidden, time_zone, account_type"
+)
+
+
 def user_from_row(row: Sequence[object]) -> User:
     pk, account_id, username, display_name, email, active, hidden, time_zone, kind = row[:9]
     return User(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from accessq.sandbox.options import SandboxOptions
+from accessq.sandbox.seed_issues import SeedIssue, build_issues
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
 
 DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
@@ -22,7 +23,7 @@ DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
 ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
-SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options")
+SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options", "issues")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,6 +84,7 @@ class Seed:
     accounts: tuple[SeedAccount, ...] = ()
     queues: tuple[SeedQueue, ...] = ()
     options: SandboxOptions = field(default_factory=SandboxOptions)
+    issues: tuple[SeedIssue, ...] = ()  # see seed_issues.py
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -166,7 +168,13 @@ class _Builder:
         else:
             queues = default_queues(key)
         options = self.options(data.get("options"), data)
-        return Seed(key, name, users, groups, components, accounts, queues, options)
+        issues = build_issues(
+            self.items(data, "issues"),
+            self.fail,
+            lambda ref: user.username if (user := lookup.find(ref)) else None,
+            [c.name for c in components],
+        )
+        return Seed(key, name, users, groups, components, accounts, queues, options, issues)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -406,6 +414,7 @@ __all__ = [
     "SeedComponent",
     "SeedError",
     "SeedGroup",
+    "SeedIssue",
     "SeedQueue",
     "SeedUser",
     "load_seed",

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from accessq.sandbox import tickets
 from accessq.sandbox.numbers import parse_id
 from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import (
+    USER_COLUMNS,
     Account,
     Component,
     Group,
@@ -89,9 +91,7 @@ CREATE TABLE IF NOT EXISTS project_properties (
 # Columns added after a table first shipped: (table, column, definition), added to older states.
 _ADDED_COLUMNS = (("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),)
 
-_USER_COLUMNS = (
-    "pk, account_id, username, display_name, email, active, email_hidden, time_zone, account_type"
-)
+_USER_COLUMNS = USER_COLUMNS
 
 
 def _prefixed(alias: str) -> str:
@@ -128,7 +128,7 @@ class Store:
             with self._write_lock:
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
+                conn.executescript(_SCHEMA + tickets.SCHEMA)
                 _add_missing_columns(conn)
         except sqlite3.Error as exc:
             self.close()
@@ -205,7 +205,7 @@ class Store:
 
     def wipe_and_seed(self, seed: Seed, flavor: str) -> None:
         with self._write() as conn:
-            for table in (
+            tables = (
                 "memberships",
                 "accounts",
                 "groups",
@@ -213,7 +213,8 @@ class Store:
                 "queues",
                 "project_properties",
                 "users",
-            ):
+            )
+            for table in (*tickets.TABLES, *tables):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta")
             self._seed(conn, seed, flavor)
@@ -274,6 +275,7 @@ class Store:
                 " VALUES (?, ?, ?, 0, 0)",
                 (q.name, q.jql, json.dumps(list(q.fields))),
             )
+        tickets.seed(conn, seed.issues, pks)
         admin = next((a for a in seed.accounts if a.role == "admin"), None)
         meta = {
             "schema": SCHEMA_VERSION,
@@ -576,8 +578,11 @@ class Store:
         if row is not None and row[0] != own_id:
             raise Conflict(f"A component with the name {name} already exists in this project.")
 
-    def delete_component(self, component_id: int) -> bool:
+    def delete_component(self, component_id: int, move_issues_to: int | None = None) -> bool:
+        """Delete the component; its tickets lose it, or get move_issues_to's component instead."""
         with self._write() as conn:
+            if move_issues_to is not None:
+                tickets.move_component_issues(conn, component_id, move_issues_to)
             return conn.execute("DELETE FROM components WHERE id = ?", (component_id,)).rowcount > 0
 
     # -- JSM queues ------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_the_site_layout_settings_are_carried_into_the_export(
 def test_an_empty_site_exports_a_configuration_that_plans_no_changes(
     make_sandbox: Any, flavor: str, tmp_path: Path
 ) -> None:
-    sandbox = make_sandbox(flavor, seed=demo_seed(components=[], groups=[]))
+    sandbox = make_sandbox(flavor, seed=demo_seed(components=[], groups=[], issues=[]))
     result = run(sandbox, "export")
     assert result.exit_code == 0, result.stderr
     assert "\nversion: 1\n" in result.stdout and "queues:" not in result.stdout

@@ -6,7 +6,7 @@ Skipped, with the reason, when the shared OpenAPI folder is absent.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,77 @@ class Case:
 
 P = "/rest/api/3"
 SD = "/rest/servicedeskapi/servicedesk"
+ADF = {
+    "type": "doc",
+    "version": 1,
+    "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Looking into it."}]}],
+}
+NEW_ISSUE = {
+    "fields": {
+        "project": {"key": "ATS"},
+        "issuetype": {"name": "Service Request"},
+        "summary": "Cannot log in",
+        "description": ADF,
+        "components": [{"name": "General Support"}],
+    }
+}
+TICKET_CASES = [
+    Case("get issue", "GET", f"{P}/issue/ATS-1", f"{P}/issue/{{issueIdOrKey}}", 200),
+    Case(
+        "get issue, some fields",
+        "GET",
+        f"{P}/issue/ATS-2?fields=summary,assignee,comment",
+        f"{P}/issue/{{issueIdOrKey}}",
+        200,
+    ),
+    Case("create issue", "POST", f"{P}/issue", f"{P}/issue", 201, body=NEW_ISSUE),
+    Case(
+        "400 create issue",
+        "POST",
+        f"{P}/issue",
+        f"{P}/issue",
+        400,
+        body={"fields": {"project": {"key": "ATS"}}},
+    ),
+    Case(
+        "404 issue",
+        "GET",
+        f"{P}/issue/ATS-99",
+        f"{P}/issue/{{issueIdOrKey}}",
+        404,
+        schema="ErrorCollection",
+    ),
+    Case(
+        "comments",
+        "GET",
+        f"{P}/issue/ATS-1/comment",
+        f"{P}/issue/{{issueIdOrKey}}/comment",
+        200,
+    ),
+    Case(
+        "add comment",
+        "POST",
+        f"{P}/issue/ATS-1/comment",
+        f"{P}/issue/{{issueIdOrKey}}/comment",
+        201,
+        body={"body": ADF},
+    ),
+    Case(
+        "related issue counts",
+        "GET",
+        f"{P}/component/{{component}}/relatedIssueCounts",
+        f"{P}/component/{{id}}/relatedIssueCounts",
+        200,
+    ),
+    Case(
+        "400 JQL",
+        "GET",
+        f"{P}/search/jql?jql=status%20%3D%20Open",
+        f"{P}/search/jql",
+        400,
+        schema="ErrorCollection",
+    ),
+]
 CLOUD_CASES = [
     Case("serverInfo", "GET", f"{P}/serverInfo", f"{P}/serverInfo", 200, auth=None),
     Case("myself", "GET", f"{P}/myself", f"{P}/myself", 200),
@@ -209,6 +280,31 @@ CLOUD_CASES = [
         200,
         spec=JSM,
     ),
+    *TICKET_CASES,
+    Case(
+        "search jql",
+        "GET",
+        f"{P}/search/jql?jql=project%20%3D%20ATS&fields=*all&maxResults=1",
+        f"{P}/search/jql",
+        200,
+    ),
+    Case(
+        "search jql by post",
+        "POST",
+        f"{P}/search/jql",
+        f"{P}/search/jql",
+        200,
+        body={"jql": 'component = "General Support"', "fields": ["summary", "assignee"]},
+    ),
+    Case("search jql ids", "GET", f"{P}/search/jql?jql=project%3DATS", f"{P}/search/jql", 200),
+    Case(
+        "queue issues",
+        "GET",
+        f"{SD}/1/queue/1/issue?limit=1",
+        "/rest/servicedeskapi/servicedesk/{serviceDeskId}/queue/{queueId}/issue",
+        200,
+        spec=JSM,
+    ),
     Case(
         "jsm 404",
         "GET",
@@ -274,6 +370,30 @@ DC_CASES = [
         f"{P}/project/{{projectIdOrKey}}/properties/{{propertyKey}}",
         200,
     ),
+    *(replace(c, name=f"dc {c.name}") for c in TICKET_CASES if "JQL" not in c.name),
+    Case(
+        "dc search",
+        "GET",
+        f"{P}/search?jql=project%20%3D%20ATS&maxResults=1&fields=*all",
+        f"{P}/search",
+        200,
+    ),
+    Case(
+        "dc search with a warning",
+        "POST",
+        f"{P}/search",
+        f"{P}/search",
+        200,
+        body={"jql": "assignee = ghost", "fields": ["summary"]},
+    ),
+    Case(
+        "dc 400 JQL",
+        "GET",
+        f"{P}/search?jql=status%20%3D%20Open",
+        f"{P}/search",
+        400,
+        schema="ErrorCollection",
+    ),
 ]
 
 SEED = {
@@ -320,6 +440,16 @@ SEED = {
         },
     ],
     "groups": [{"name": "ats-delta-agents", "members": ["jdoe", "pnair", "bcarter"]}],
+    "issues": [
+        {
+            "summary": "Cannot SSH to Delta",
+            "description": "publickey denied",
+            "components": ["General Support"],
+            "assignee": "jdoe",
+            "reporter": "pnair",
+        },
+        {"summary": "Quota", "reporter": "rpatel", "status": "resolved", "created": "2025-01-02"},
+    ],
     "components": [
         {
             "name": "General Support",
