@@ -61,9 +61,10 @@ class SeedComponent:
 @dataclass(frozen=True)
 class SeedAccount:
     login: str
-    token: str
+    token: str  # the password (DC) or API token (Cloud): basic auth
     user: str  # username of a SeedUser
     role: str
+    pat: str | None = None  # a Data Center personal access token: Bearer only
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class _Builder:
         if accounts_raw:
             accounts = tuple(self.account(a, i, lookup) for i, a in enumerate(accounts_raw))
             self.unique([a.login.lower() for a in accounts], accounts_raw, "account login")
+            pats = [(a.pat, raw) for a, raw in zip(accounts, accounts_raw, strict=True) if a.pat]
+            self.unique([p for p, _ in pats], [r for _, r in pats], "account pat")
         else:
             users, accounts = _default_accounts(users)
         if "queues" in data:
@@ -269,7 +272,7 @@ class _Builder:
     def account(self, raw: Any, index: int, lookup: _UserLookup) -> SeedAccount:
         where = f"accounts[{index}]"
         self.mapping(raw, where)
-        self.keys(raw, where, required=("login", "token"), optional=("user", "role"))
+        self.keys(raw, where, required=("login", "token"), optional=("user", "role", "pat"))
         login = self.text(raw, "login", where)
         user = lookup.find(raw.get("user", login))
         if user is None:
@@ -279,7 +282,13 @@ class _Builder:
         role = str(raw.get("role", "admin"))
         if role not in ROLES:
             raise self.fail(raw, f"{where}: role must be admin or read-only, not {role!r}")
-        return SeedAccount(login, self.text(raw, "token", where), user.username, role)
+        token = self.text(raw, "token", where)
+        pat = self.text(raw, "pat", where) if raw.get("pat") is not None else None
+        if pat == token:
+            raise self.fail(
+                raw, f"{where}: pat must differ from token (a personal access token is no password)"
+            )
+        return SeedAccount(login, token, user.username, role, pat)
 
     def queue(self, raw: Any, index: int) -> SeedQueue:
         where = f"queues[{index}]"
@@ -382,7 +391,8 @@ def _account_id_for(email: str) -> str:
 def _default_accounts(
     users: tuple[SeedUser, ...],
 ) -> tuple[tuple[SeedUser, ...], tuple[SeedAccount, ...]]:
-    """admin/admin and read-only viewer/viewer, acting as users of those names (added if absent)."""
+    """admin/admin and read-only viewer/viewer (personal access tokens admin-pat and viewer-pat),
+    acting as users of those names (added if absent)."""
     by_username = {u.username.lower(): u for u in users}
     extra: list[SeedUser] = []
     accounts = []
@@ -393,7 +403,7 @@ def _default_accounts(
         if login not in by_username:
             email = f"{login}@sandbox.example.org"
             extra.append(SeedUser(display, email, _account_id_for(email), login))
-        accounts.append(SeedAccount(login, login, login, role))
+        accounts.append(SeedAccount(login, login, login, role, f"{login}-pat"))
     return (*users, *extra), tuple(accounts)
 
 

@@ -157,6 +157,14 @@ def _make_server(
         raise OSError(f"cannot listen on {host}:{port}: {reason.lower()}") from None
 
 
+def _pat_line(store: Store, flavor: str) -> list[str]:
+    pats = {login: pat for login, pat in store.account_pats().items() if pat}
+    if flavor != "dc" or not pats:
+        return []
+    shown = ", ".join(f"{pat} ({login})" for login, pat in pats.items())
+    return [f"  personal access tokens (Authorization: Bearer): {shown}"]
+
+
 def _url(server: _Server) -> str:
     host, port = server.server_address[:2]
     host = str(host)
@@ -192,6 +200,7 @@ def serve(
         lines = [
             f"accessq sandbox ({kind}) on {url}  state: {db}",
             f"  sign in: {accounts}",
+            *_pat_line(store, flavor),
             f"  faults and request counts: {url}/_sandbox/faults, {url}/_sandbox/stats",
         ]
         chosen = server.app.options.to_dict()  # type: ignore[attr-defined]
@@ -261,6 +270,8 @@ class RunningSandbox:
         accounts = store.accounts()
         admin = next(((login, token) for login, token, role in accounts if role == "admin"), None)
         self.auth: tuple[str, str] | None = admin  # an admin account's (login, token)
+        # That account's personal access token (Data Center's Bearer sign-in), if it has one.
+        self.pat: str | None = store.account_pats().get(admin[0]) if admin else None
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.01},  # how long stop() may wait for the loop

@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     login TEXT PRIMARY KEY COLLATE NOCASE,
     token TEXT NOT NULL,
     user_pk INTEGER NOT NULL REFERENCES users (pk),
-    role TEXT NOT NULL
+    role TEXT NOT NULL,
+    pat TEXT
 );
 CREATE TABLE IF NOT EXISTS groups (
     pk INTEGER PRIMARY KEY,
@@ -87,7 +88,10 @@ CREATE TABLE IF NOT EXISTS project_properties (
 ) WITHOUT ROWID;
 """
 # Columns added after a table first shipped: (table, column, definition), added to older states.
-_ADDED_COLUMNS = (("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),)
+_ADDED_COLUMNS = (
+    ("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),
+    ("accounts", "pat", "TEXT"),  # an older state's accounts have no personal access token
+)
 
 _USER_COLUMNS = (
     "pk, account_id, username, display_name, email, active, email_hidden, time_zone, account_type"
@@ -245,8 +249,8 @@ class Store:
             pks[u.username] = int(cur.lastrowid or 0)
         for a in seed.accounts:
             conn.execute(
-                "INSERT INTO accounts (login, token, user_pk, role) VALUES (?, ?, ?, ?)",
-                (a.login, a.token, pks[a.user], a.role),
+                "INSERT INTO accounts (login, token, user_pk, role, pat) VALUES (?, ?, ?, ?, ?)",
+                (a.login, a.token, pks[a.user], a.role, a.pat),
             )
         for g in seed.groups:
             cur = conn.execute(
@@ -318,13 +322,19 @@ class Store:
             return None
         return Account(row[0], row[1], user_from_row(row[3:]))
 
-    def account_by_token(self, token: str) -> Account | None:
+    def account_pats(self) -> dict[str, str | None]:
+        """login -> personal access token (None: the account has none)."""
+        rows = self._conn().execute("SELECT login, pat FROM accounts ORDER BY login")
+        return {str(login): None if pat is None else str(pat) for login, pat in rows.fetchall()}
+
+    def account_by_pat(self, pat: str) -> Account | None:
+        """The account whose personal access token (Data Center, Bearer) this is."""
         row = (
             self._conn()
             .execute(
                 f"SELECT a.login, a.role, {_prefixed('u')} FROM accounts a"
-                " JOIN users u ON u.pk = a.user_pk WHERE a.token = ? LIMIT 1",
-                (token,),
+                " JOIN users u ON u.pk = a.user_pk WHERE a.pat = ? LIMIT 1",
+                (pat,),
             )
             .fetchone()
         )
