@@ -142,7 +142,7 @@ class SandboxApp:
         rule, args = self._match(environ)
         route = template(rule.rule) if rule is not None else "(unmatched)"
         family = JSM if path.startswith("/rest/servicedesk") else "platform"
-        verdict = self.faults.decide(request.method, path)
+        verdict = self.faults.decide(request.method, path, request.headers.get("Authorization"))
         if verdict.delay_s:
             time.sleep(verdict.delay_s)
         if verdict.drop:

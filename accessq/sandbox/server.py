@@ -144,7 +144,8 @@ def _make_server(
 ) -> _Server:
     _check_address(host, port)
     settings = merged(store.options(), options)
-    app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label, settings)
+    injector = FaultInjector(faults, flavor=flavor)
+    app = SandboxApp(store, flavor, injector, RequestStats(), db_label, settings)
     # Werkzeug reports a busy port itself, on stderr in two lines, then exits; say it in one.
     said = io.StringIO()
     try:
