@@ -27,7 +27,6 @@ from accessq.sandbox.store import Conflict
 MEMBER_PAGE_MAX = 50
 BULK_PAGE_MAX = 50
 PICKER_DEFAULT = 20
-PICKER_LIMIT = 1000  # the sandbox's jira.ajax.autocomplete.limit
 _WRITE = {"write": True, "denied": NO_GROUP_ADMIN}
 _EXPAND_USERS = re.compile(r"users\[([^:\]]*):([^\]]*)\]")
 
@@ -184,7 +183,7 @@ def bulk_groups(ctx: RequestContext, version: str) -> Reply:
 @route(f"{API}/groups/picker")
 def groups_picker(ctx: RequestContext, version: str) -> Reply:
     query = ctx.arg("query") or ""
-    limit = min(ctx.int_arg("maxResults", PICKER_DEFAULT), PICKER_LIMIT)
+    limit = min(ctx.int_arg("maxResults", PICKER_DEFAULT), ctx.options.group_picker_limit)
     # Cloud matches case-sensitively unless asked; Data Center always ignores case.
     fold = not ctx.cloud or ctx.bool_arg("caseInsensitive", False)
     excluded = {e.lower() for e in ctx.args("exclude")}
