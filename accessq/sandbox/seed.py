@@ -22,6 +22,7 @@ DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
 ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
+GROUP_OWNERS = ("jira", "idp")  # who manages a group: Jira, or an identity provider / directory
 SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
@@ -48,6 +49,8 @@ class SeedUser:
 class SeedGroup:
     name: str
     members: tuple[str, ...]  # usernames of SeedUsers
+    managed_by: str = "jira"  # "idp": read-only in Jira (synced from an IdP / external directory)
+    children: tuple[str, ...] = ()  # names of nested groups (Data Center counts their members)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class _Builder:
         lookup = _UserLookup(users)
         groups = tuple(self.group(g, i, lookup) for i, g in enumerate(self.items(data, "groups")))
         self.unique([g.name.lower() for g in groups], self.items(data, "groups"), "group name")
+        self.nesting(groups, self.items(data, "groups"))
         components = tuple(
             self.component(c, i, lookup) for i, c in enumerate(self.items(data, "components"))
         )
@@ -231,7 +235,7 @@ class _Builder:
     def group(self, raw: Any, index: int, lookup: _UserLookup) -> SeedGroup:
         where = f"groups[{index}]"
         self.mapping(raw, where)
-        self.keys(raw, where, required=("name",), optional=("members",))
+        self.keys(raw, where, required=("name",), optional=("members", "managed_by", "children"))
         members = raw.get("members") or []
         if not isinstance(members, list):
             raise self.fail(
@@ -244,7 +248,26 @@ class _Builder:
                 raise self.fail(raw, f"{where}: member {member!r} is not a user of this seed")
             if user.username not in resolved:
                 resolved.append(user.username)
-        return SeedGroup(self.text(raw, "name", where), tuple(resolved))
+        children = raw.get("children") or []
+        if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
+            raise self.fail(raw, f"{where}: children must be a list of group names")
+        return SeedGroup(
+            self.text(raw, "name", where),
+            tuple(resolved),
+            self.choice(raw, "managed_by", where, GROUP_OWNERS),
+            tuple(dict.fromkeys(c.strip() for c in children)),
+        )
+
+    def nesting(self, groups: tuple[SeedGroup, ...], raws: list[Any]) -> None:
+        names = {g.name.lower() for g in groups}
+        for index, (group, raw) in enumerate(zip(groups, raws, strict=True)):
+            for child in group.children:
+                if child.lower() not in names:
+                    raise self.fail(
+                        raw, f"groups[{index}]: child {child!r} is not a group of this seed"
+                    )
+                if child.lower() == group.name.lower():
+                    raise self.fail(raw, f"groups[{index}]: a group cannot contain itself")
 
     def component(self, raw: Any, index: int, lookup: _UserLookup) -> SeedComponent:
         where = f"components[{index}]"
@@ -411,6 +434,7 @@ __all__ = [
     "ACCOUNT_TYPES",
     "ASSIGNEE_TYPES",
     "DEMO_SEED",
+    "GROUP_OWNERS",
     "Seed",
     "SeedAccount",
     "SeedComponent",

@@ -19,6 +19,11 @@ CAP = {"group_picker_limit": 5}
 PICKER = "GET /rest/api/{version}/groups/picker"
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # journals stay in the test's folder
+
+
 def _plan(sandbox: RunningSandbox) -> dict[str, Any]:
     result = run(["plan", str(EXAMPLE), "--format", "json"], env_for(sandbox))
     assert result.exit_code == 0, result.stdout + result.stderr
