@@ -299,5 +299,7 @@ class FaultInjector:
             headers["X-RateLimit-Remaining"] = "0"
             headers["Retry-After"] = str(retry_after)
             verdict.status, verdict.reason = 429, "rate limited"
+        if len(self._buckets) >= 10_000 and who not in self._buckets:
+            self._buckets.clear()  # a flood of made-up credentials must not grow it for ever
         self._buckets[who] = (tokens, last_fill)
         verdict.headers.update(headers)
