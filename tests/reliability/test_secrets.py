@@ -233,3 +233,26 @@ def test_objects_holding_the_token_never_show_it(sandbox: RunningSandbox, leaks:
         shown.append("".join(traceback.format_exception(error)))
     leaks.seen += [("objects", text) for text in shown]
     leaks.assert_clean()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accessq bug: error messages from Jira are shown and journaled verbatim, so a server "
+    "(or proxy) that echoes the credentials in an error answer makes accessq print them",
+)
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"echo_credentials": True, "error_status": 502, "error_rate": 1.0},
+        {"echo_credentials": True, "echo_format": "html", "error_status": 502, "error_rate": 1.0},
+    ],
+    ids=["json", "html"],
+)
+@pytest.mark.usefixtures("asked_waits")
+def test_a_server_echoing_the_credentials_never_makes_accessq_repeat_them(
+    faults: dict[str, Any], sandbox: RunningSandbox, leaks: LeakCheck
+) -> None:
+    env = signed_in(sandbox, TOKEN)
+    sandbox.control.set_faults(**faults)
+    leaks.cli(["plan", str(EXAMPLE)], env, (0, 1))
+    leaks.assert_clean()
