@@ -33,7 +33,7 @@ def sandbox(request: pytest.FixtureRequest, make_sandbox: Any) -> Any:
 
 def _client(sandbox: Any) -> JIRA:
     if sandbox.flavor == "dc":
-        return JIRA(sandbox.url, token_auth="admin", max_retries=0)
+        return JIRA(sandbox.url, token_auth="admin-pat", max_retries=0)
     return JIRA(sandbox.url, basic_auth=("admin", "admin"), max_retries=0)
 
 

@@ -19,6 +19,7 @@ from accessq.jira.gateway import Gateway
 from accessq.jira.secret import Secret
 from accessq.sandbox import RunningSandbox
 from tests.cli_support import env_for, run
+from tests.conftest import sign_in_secret
 from tests.reliability.helpers import EXAMPLE, assert_no_crash, jira_state
 
 REDIRECTS = [301, 302, 307, 308]
@@ -53,7 +54,7 @@ def test_the_location_is_named_by_its_host_only(sandbox: RunningSandbox) -> None
     sandbox.control.set_faults(
         redirect_writes=True, redirect_to=f"https://admin:{hidden}@evil.example.org:8443"
     )
-    token = "admin"
+    token = sign_in_secret(sandbox)
     basic = None if sandbox.flavor == "dc" else ("admin", Secret(token))
     pat = Secret(token) if sandbox.flavor == "dc" else None
     with (

@@ -63,7 +63,7 @@ def _config(folder: Path, name: str, previously: str = "[]") -> Path:
 def _views(sandbox: RunningSandbox) -> list[tuple[str, str]]:
     """(name, JQL) of every JSM queue view, read over plain HTTP, not through accessq."""
     if sandbox.flavor == "dc":
-        auth: dict[str, Any] = {"headers": {"Authorization": "Bearer admin"}}
+        auth: dict[str, Any] = {"headers": {"Authorization": "Bearer admin-pat"}}
     else:
         auth = {"auth": ("admin", "admin")}
     url = f"{sandbox.url}/rest/servicedeskapi/servicedesk/ATS/queue"
