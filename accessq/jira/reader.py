@@ -63,7 +63,7 @@ def read_observed(
     seen: list[Account] = [runner]
     seen += [m for g in groups for m in g.members]
     seen += [c.lead for c in components if c.lead is not None]
-    directory = resolve_directory(
+    identities = resolve_directory(
         gateway, config, seen=seen, queues=queues, concurrency=concurrency
     )
     return Observed(
@@ -71,7 +71,8 @@ def read_observed(
         components=tuple(sorted(components, key=lambda c: c.name.casefold())),
         groups=tuple(groups),
         jsm_queues=jsm,
-        directory=directory,
+        directory=identities.directory,
+        ambiguous=identities.ambiguous,
         runner=runner,
     )
 

@@ -34,6 +34,9 @@ class Target(_Frozen):
         return f"{self.url} ({where}, project {self.project})"
 
 
+STAFF_ACCOUNT_TYPE = "atlassian"
+
+
 class Account(_Frozen):
     """A Jira user. `key` is the accountId on Cloud and the username on Data Center."""
 
@@ -41,6 +44,14 @@ class Account(_Frozen):
     display_name: str = ""
     email: str | None = None  # None when the directory hides it
     active: bool = True
+    # Cloud's `accountType`: `atlassian` (staff), `customer` (a JSM portal customer, who picks
+    # their own display name) or `app`; None on Data Center, which has no such field.
+    account_type: str | None = None
+
+    def is_staff(self, flavor: Flavor) -> bool:
+        """Whether this account may be granted queue access: on Cloud only a regular Atlassian
+        account (an unreported type counts as not staff); Data Center reports no type."""
+        return flavor == "dc" or self.account_type == STAFF_ACCOUNT_TYPE
 
     def label(self) -> str:
         who = self.display_name or self.key
@@ -81,6 +92,9 @@ class Observed(_Frozen):
     jsm_queues: tuple[ObservedJsmQueue, ...] | None = None
     # Lookup key (see `lookup_key`) -> account, for each configured person Jira knows.
     directory: dict[str, Account] = Field(default_factory=dict)
+    # Lookup key -> the accounts Jira's search answered with when none of them can be taken for
+    # the person (several could be, or the only one hides its email behind an email-like name).
+    ambiguous: dict[str, tuple[Account, ...]] = Field(default_factory=dict)
     # The account accessq runs as; the safety rules never let a plan remove it.
     runner: Account | None = None
 
@@ -91,4 +105,3 @@ class Observed(_Frozen):
     def group(self, name: str) -> ObservedGroup | None:
         folded = name.casefold()  # Jira group names are case-insensitive
         return next((g for g in self.groups if g.name.casefold() == folded), None)
-
