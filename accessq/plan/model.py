@@ -112,12 +112,14 @@ class PlanPerson(_Model):
 
         `Priya Nair <pnair@x.edu> as Jira account "Priya N." (email hidden) [712020:...], found
         by exact-email search`: a reviewer sees who is granted whenever a matching email did not
-        establish it.
+        establish it. A member being removed reads as its account: `"Tom Becker" <...> [key]`.
         """
-        if self.match is None or self.match == "email":
-            return (
-                f"{self.name} <{self.email}>" if self.email else f"{self.name} [{self.account.key}]"
-            )
+        if self.match is None:
+            # A member as Jira lists them: a display name is whatever its owner chose (a portal
+            # customer may pick a staff email), so it is quoted, with the email and key.
+            return account_text(self.account)
+        if self.match == "email":
+            return f"{self.name} <{self.email}>"
         # A configured email the account does not show is unconfirmed: shown as given.
         shown = self.account.email
         named = f"{self.name} <{self.email}>" if self.email and self.email != shown else self.name
