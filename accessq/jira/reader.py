@@ -2,7 +2,8 @@
 
 Requests grow with queues and pages, never with people: components come in one request, managed
 groups are found with `groups/picker`, each group's members in pages of 50, and people already seen
-in those groups need no lookup at all. Independent reads run on a bounded thread pool.
+in those groups need no lookup at all (`identity`; on Cloud, a person found nowhere costs one pass
+over the site's accounts, whoever else is missing). Independent reads run on a bounded thread pool.
 """
 
 from __future__ import annotations
