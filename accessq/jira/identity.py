@@ -113,8 +113,10 @@ def resolve_directory(
     by_email: dict[str, list[Account]] = {}
     by_key: dict[str, Account] = {}
     for account in seen:
-        if account.key in by_key:
-            continue  # the same member of several groups
+        if account.key in by_key or (flavor == "cloud" and account.account_type is None):
+            # The same member of several groups; or a Cloud bean without its type, which the
+            # plan could not tell to be staff: a lookup gets the whole account.
+            continue
         by_key[account.key] = account
         # Only a staff account answers an email without a search: for a customer or app account
         # showing the email, the search may still find the staff account that is the person.

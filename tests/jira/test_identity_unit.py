@@ -182,6 +182,15 @@ def test_a_seen_customer_answers_no_email_without_a_search() -> None:
     assert found.directory["email:jdoe@illinois.edu"] == JANE
 
 
+def test_a_seen_account_without_its_type_is_looked_up_whole() -> None:
+    # A component lead as an older Cloud might embed it: no accountType, no email.
+    brief = Account(key="a-jane", display_name="Jane Doe")
+    gateway = FakeDirectory([JANE, HIDDEN, ADA, GONE])
+    found = resolve_directory(gateway, config(), seen=[brief])
+    assert gateway.lookups == ["a-jane"]
+    assert found.directory["account:a-jane"] == JANE
+
+
 def test_pick_by_email() -> None:
     assert pick_by_email("JDOE@illinois.edu", [JANE], "cloud") == JANE
     # A prefix match on somebody else is not an exact hit.
