@@ -253,8 +253,9 @@ def test_removals_wait_for_the_adds_of_the_same_group() -> None:
     remove = plan.change(f"remove_member:ats-delta-agents:{account('jdoe').key}")
     assert remove is not None
     assert remove.depends_on == [f"add_member:ats-delta-agents:{account('rpatel').key}"]
+    # A removal reads as the account Jira lists: its chosen name quoted, email and key.
     assert remove.person is not None and remove.person.label() == (
-        "Jane Doe <jdoe@illinois.example.edu>"
+        f'"Jane Doe" <jdoe@illinois.example.edu> [{account("jdoe").key}]'
     )
 
 
