@@ -7,8 +7,8 @@ with bounded concurrency: an email by exact, case-insensitive match (`user/searc
 
 Cloud's `user/search` matches the prefix of display names as well as emails, and anyone with a
 JSM portal account picks their own display name. So an account is taken for an email only when
-it shows exactly that email, or, when Jira hides emails, when it is the only account that hides
-its email in the answer and its display name does not look like an email (`pick_by_email`).
+it shows exactly that email, or, when Jira hides emails, when it is the only account in the
+answer that hides its email and whose display name does not look like an email (`pick_by_email`).
 Cloud's search also leaves out deactivated users: when someone is still missing, one pass over
 every account (`users/search`, which lists inactive ones) tells a deactivated person from one who
 never had an account. Whether an account may be granted (staff, active, agreeing with the
@@ -17,7 +17,6 @@ configuration) is the plan's decision, made on what is found here.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Protocol
 
 from accessq.config.models import Config, Queue
 from accessq.config.people import lookup_key, people
-from accessq.model.observed import Account, Flavor
+from accessq.model.observed import Account, Flavor, looks_like_email
 
 
 class Directory(Protocol):
@@ -56,14 +55,6 @@ class Identities:
     ambiguous: dict[str, tuple[Account, ...]] = field(default_factory=dict)
 
 
-def looks_like_email(display_name: str) -> bool:
-    """A display name with an `@` (after Unicode folding, so a full-width `＠` counts too).
-
-    Cloud's user search matches display names by prefix, so such a name can pose as any email.
-    """
-    return "@" in unicodedata.normalize("NFKC", display_name)
-
-
 def pick_by_email(
     email: str, found: Iterable[Account], flavor: Flavor
 ) -> Account | Ambiguous | None:
@@ -71,9 +62,10 @@ def pick_by_email(
 
     An account showing exactly this email (case-insensitive) wins; when several do, the one
     active staff account. Only on Cloud, where profiles may hide emails: with no such account,
-    the one account in the answer that hides its email is taken, unless its display name looks
-    like an email (it may have been found by its name). Accounts showing another email are
-    prefix matches of somebody else.
+    the one account in the answer that hides its email and whose display name does not look like
+    an email. Search matches only display names and emails, so such an account is there for its
+    email; one named like an email may be there for its name, and cannot be told from the person
+    (nor make them ambiguous). Accounts showing another email are prefix matches of somebody else.
     """
     wanted = email.casefold()
     candidates = list({a.key: a for a in found}.values())  # each account once
@@ -86,11 +78,10 @@ def pick_by_email(
     if flavor != "cloud":
         return None  # Data Center shows every email: no account shows this one
     hidden = [a for a in candidates if a.email is None]
-    if not hidden:
-        return None
-    if len(hidden) == 1 and not looks_like_email(hidden[0].display_name):
-        return hidden[0]
-    return Ambiguous(tuple(hidden))
+    plain = [a for a in hidden if not looks_like_email(a.display_name)]
+    if len(plain) == 1:
+        return plain[0]
+    return Ambiguous(tuple(plain or hidden)) if hidden else None
 
 
 def resolve_directory(

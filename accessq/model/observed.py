@@ -6,6 +6,7 @@ configuration without any I/O. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +36,14 @@ class Target(_Frozen):
 
 
 STAFF_ACCOUNT_TYPE = "atlassian"
+
+
+def looks_like_email(display_name: str) -> bool:
+    """A display name with an `@` (after Unicode folding, so a full-width `＠` counts too).
+
+    Cloud's user search matches display names by prefix, so such a name can pose as any email.
+    """
+    return "@" in unicodedata.normalize("NFKC", display_name)
 
 
 class Account(_Frozen):

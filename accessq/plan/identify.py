@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from accessq.config.models import Config, Contact, Updater
 from accessq.config.people import Person, lookup_key
-from accessq.model.observed import Account, Observed
+from accessq.model.observed import Account, Observed, looks_like_email
 from accessq.plan.model import ErrorKind, Match, PlanPerson, account_text
 
 MAX_CANDIDATES = 5  # listed in an ambiguity error; the rest are counted
@@ -111,15 +111,20 @@ def _unresolved(person: Person, who: str, where: str, observed: Observed) -> str
 
 
 def _ambiguous(who: str, where: str, candidates: tuple[Account, ...]) -> str:
-    if len(candidates) == 1:
+    shown = ", ".join(account_text(a) for a in candidates[:MAX_CANDIDATES])
+    more = len(candidates) - MAX_CANDIDATES
+    shown += f" and {more} more" if more > 0 else ""
+    if len(candidates) == 1 and looks_like_email(candidates[0].display_name):
         why = (
             "the only account Jira's search finds hides its email and has a display name like "
-            f"an email, which anyone can choose: {account_text(candidates[0])}"
+            f"an email, which anyone can choose: {shown}"
+        )
+    elif all(looks_like_email(a.display_name) for a in candidates):
+        why = (
+            "the only accounts Jira's search finds hide their email and have display names like "
+            f"an email, which anyone can choose: {shown}"
         )
     else:
-        shown = ", ".join(account_text(a) for a in candidates[:MAX_CANDIDATES])
-        more = len(candidates) - MAX_CANDIDATES
-        shown += f" and {more} more" if more > 0 else ""
         why = f"Jira's search finds {len(candidates)} accounts that could be them: {shown}"
     return (
         f"no Jira account can be taken for {who} ({where}): {why}; give the person's "

@@ -78,19 +78,28 @@ POSER = {
 }
 
 
-def test_a_poser_of_a_hidden_email_makes_an_error_until_the_account_is_pinned(
-    flavor: str, make_sandbox: MakeSandbox
+@pytest.mark.parametrize("search", ["exact", "never"])
+def test_a_poser_of_a_hidden_email_neither_wins_nor_hides_the_person(
+    flavor: str, search: str, make_sandbox: MakeSandbox
 ) -> None:
-    sandbox = make_sandbox(flavor, seed(POSER))
+    sandbox = make_sandbox(flavor, seed(POSER), options={"hidden_email_search": search})
     plan = plan_of(sandbox, delta(PRIYA))
     priya = key_of("pnair", flavor)
     if flavor == "dc":  # Data Center shows Priya's email: an exact match, the poser is nobody
         assert not plan.errors and added(plan) == {priya}
         return
+    if search == "exact":  # Priya is found by her hidden email; the poser only by its name
+        assert not plan.errors and added(plan) == {priya}
+        assert {c.person.label() for c in plan.changes if c.person} == {
+            'Priya Nair <pnair@purdue.example.edu> as Jira account "Priya Nair" (email hidden) '
+            f"[{priya}], found by exact-email search"
+        }
+        return
+    # Only the poser answers: never taken, an error that says how to pin the account.
     assert added(plan) == set()
     [error] = plan.errors
     assert error.kind == "ambiguous_person"
-    assert "Jira's search finds 2 accounts that could be them" in error.message
+    assert "display name like an email, which anyone can choose" in error.message
     assert error.message.endswith("give the person's account_id: to name their account")
     # Pinned, as the error says: granted, and the plan shows the account it pinned.
     pinned = PRIYA.model_copy(update={"account_id": priya})

@@ -16,8 +16,8 @@ from accessq.config.models import (
     RPQueue,
     Updater,
 )
-from accessq.jira.identity import Ambiguous, looks_like_email, pick_by_email, resolve_directory
-from accessq.model.observed import Account, Flavor
+from accessq.jira.identity import Ambiguous, pick_by_email, resolve_directory
+from accessq.model.observed import Account, Flavor, looks_like_email
 
 
 def staff(key: str, name: str, email: str | None, *, active: bool = True) -> Account:
@@ -153,15 +153,15 @@ def test_data_center_search_includes_the_inactive_and_needs_no_pass() -> None:
     assert gateway.all_users_reads == 0
 
 
-def test_a_display_name_posing_as_an_email_never_wins() -> None:
-    # Priya hides her email; the poser's display name is her email. Neither can be told apart
-    # from the other by what Jira shows: an error that asks for the account_id, not a guess.
-    gateway = FakeDirectory([JANE, HIDDEN, POSER])
-    found = resolve_directory(gateway, config())
-    assert "email:pnair@purdue.edu" not in found.directory
-    assert found.ambiguous["email:pnair@purdue.edu"] == (HIDDEN, POSER)
-    # Alone, the poser is still not taken for her.
+def test_a_display_name_posing_as_an_email_never_wins_nor_hides_the_person() -> None:
+    # Priya hides her email; the poser's display name is her email. Search matches only display
+    # names and emails, so Priya (named otherwise) is there for her email: she is taken, and the
+    # poser cannot make her ambiguous.
+    found = resolve_directory(FakeDirectory([JANE, HIDDEN, POSER]), config())
+    assert found.directory["email:pnair@purdue.edu"] == HIDDEN
+    # Alone, the poser is never taken for her: an error that asks for the account_id.
     found = resolve_directory(FakeDirectory([JANE, POSER]), config())
+    assert "email:pnair@purdue.edu" not in found.directory
     assert found.ambiguous["email:pnair@purdue.edu"] == (POSER,)
 
 
@@ -201,6 +201,11 @@ def test_pick_by_email() -> None:
     assert pick_by_email("pnair@purdue.edu", [HIDDEN], "cloud") == HIDDEN
     other = staff("y", "Y", None)
     assert pick_by_email("pnair@purdue.edu", [HIDDEN, other], "cloud") == Ambiguous((HIDDEN, other))
+    # Named like an email: set aside, whether alone, beside the person or beside two.
+    assert pick_by_email("pnair@purdue.edu", [POSER, HIDDEN], "cloud") == HIDDEN
+    assert pick_by_email("pnair@purdue.edu", [POSER], "cloud") == Ambiguous((POSER,))
+    both = Ambiguous((HIDDEN, other))
+    assert pick_by_email("pnair@purdue.edu", [POSER, HIDDEN, other], "cloud") == both
     # Data Center hides no email: an account without one is nobody's match.
     assert pick_by_email("pnair@purdue.edu", [HIDDEN], "dc") is None
     # Two accounts with the same email: the one active staff account; else ambiguous.

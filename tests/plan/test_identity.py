@@ -193,11 +193,13 @@ def test_ambiguous_people_are_errors_that_say_how_to_pin_the_account() -> None:
     impostor = Account(
         key="qm:imp", display_name="pnair@purdue.example.edu", account_type="customer"
     )
+    # Two accounts that hide the searched email (a staff one and a portal customer, say).
+    twin = Account(key="qm:twin", display_name="P. Nair", account_type="customer")
     real = account("pnair")
     observed = observed_of(config).model_copy(
         update={
             "directory": {},
-            "ambiguous": {"email:pnair@purdue.example.edu": (real, impostor)},
+            "ambiguous": {"email:pnair@purdue.example.edu": (real, twin)},
         }
     )
     [error] = diff(config, observed).errors
@@ -205,8 +207,8 @@ def test_ambiguous_people_are_errors_that_say_how_to_pin_the_account() -> None:
     assert str(error) == (
         "queues.yaml:5:7: error: no Jira account can be taken for Priya Nair "
         "<pnair@purdue.example.edu> (Anvil agents): Jira's search finds 2 accounts that could be "
-        'them: "Priya Nair" (email hidden) [712020:ac5c6aa8-0aec], "pnair@purdue.example.edu" '
-        "(email hidden) [qm:imp]; give the person's account_id: to name their account"
+        'them: "Priya Nair" (email hidden) [712020:ac5c6aa8-0aec], "P. Nair" '
+        "(email hidden) [qm:twin]; give the person's account_id: to name their account"
     )
     alone = observed.model_copy(
         update={"ambiguous": {"email:pnair@purdue.example.edu": (impostor,)}}
