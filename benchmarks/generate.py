@@ -146,7 +146,13 @@ def generate(
         "groups": seed_groups,
         "components": components,
         "accounts": [
-            {"login": "admin", "token": "admin", "user": "accessq-bot", "role": "admin"},
+            {
+                "login": "admin",
+                "token": "admin",
+                "pat": "admin-pat",  # Data Center signs in with it (Bearer)
+                "user": "accessq-bot",
+                "role": "admin",
+            },
             {"login": "viewer", "token": "viewer", "user": "viewer", "role": "read-only"},
         ],
     }

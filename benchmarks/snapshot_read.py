@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             auth = (
                 {"basic_auth": ("admin", Secret("admin"))}
                 if args.flavor == "cloud"
-                else {"pat": Secret("admin")}
+                else {"pat": Secret("admin-pat")}  # generate.py's admin PAT
             )
             worst = 0.0
             for run in range(1, args.runs + 1):

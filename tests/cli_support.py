@@ -8,6 +8,7 @@ from typer.testing import CliRunner, Result
 
 from accessq.cli.app import app
 from accessq.sandbox import RunningSandbox
+from tests.conftest import sign_in_secret
 
 
 def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
@@ -26,8 +27,11 @@ def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
 def env_for(
     sandbox: RunningSandbox, login: str = "admin", token: str | None = None
 ) -> dict[str, str]:
-    """Sign-in settings: Cloud uses user + API token, Data Center a personal access token."""
-    secret = token if token is not None else login
+    """Sign-in settings: Cloud uses user + API token, Data Center a personal access token.
+
+    token None: the account's own (its API token on Cloud, its personal access token on DC).
+    """
+    secret = token if token is not None else sign_in_secret(sandbox, login)
     env = {"ACCESSQ_JIRA_URL": sandbox.url}
     if sandbox.flavor == "dc":
         env["ACCESSQ_JIRA_PAT"] = secret

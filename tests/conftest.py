@@ -77,6 +77,15 @@ def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
         sandbox.stop()
 
 
+def sign_in_secret(sandbox: RunningSandbox, login: str = "admin") -> str:
+    """What an account signs in with where accessq does: on Cloud its API token (basic auth), on
+    Data Center its personal access token (Bearer; the password works in basic auth only)."""
+    account = next(a for a in sandbox.control.info()["accounts"] if a["login"] == login)
+    secret = account["token"] if sandbox.flavor == "cloud" else account["pat"]
+    assert secret, f"the sandbox account {login!r} has no personal access token"
+    return str(secret)
+
+
 @pytest.fixture(scope="session")
 def shared_openapi() -> Path | None:
     """`../shared/jira-openapi` next to the repository, or None when it is absent (skip then)."""

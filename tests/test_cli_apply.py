@@ -64,7 +64,7 @@ def test_apply_then_plan_shows_no_changes(sandbox: Any) -> None:
 
 def _client(sandbox: Any) -> JIRA:
     if sandbox.flavor == "dc":
-        return JIRA(sandbox.url, token_auth="admin", max_retries=0)
+        return JIRA(sandbox.url, token_auth=sandbox.pat, max_retries=0)
     return JIRA(sandbox.url, basic_auth=("admin", "admin"), max_retries=0)
 
 

@@ -2,6 +2,9 @@
 
 Group names are case-insensitive, as Jira's are. Cloud names people by accountId and rejects the
 old `name`/`username` identifiers the way Cloud does; Data Center names them by username.
+Data Center groups may contain groups: their members count as members (listings, and adding
+someone who already is one), while writes change direct memberships only. Groups managed
+outside Jira (an identity provider's, or a read-only directory's) cannot be written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from accessq.sandbox.errors import (
     GROUP_EXISTS,
     NO_GROUP_ADMIN,
     bad_request,
+    forbidden,
     not_found,
 )
 from accessq.sandbox.numbers import INT32_MAX, INT64_MAX, parse_int
@@ -27,8 +31,8 @@ from accessq.sandbox.store import Conflict
 MEMBER_PAGE_MAX = 50
 BULK_PAGE_MAX = 50
 PICKER_DEFAULT = 20
-PICKER_LIMIT = 1000  # the sandbox's jira.ajax.autocomplete.limit
 _WRITE = {"write": True, "denied": NO_GROUP_ADMIN}
+READ_ONLY_DIRECTORY = "Corporate LDAP"  # where a Data Center `managed_by: idp` group lives
 _EXPAND_USERS = re.compile(r"users\[([^:\]]*):([^\]]*)\]")
 
 
@@ -45,9 +49,35 @@ def _find_group(ctx: RequestContext) -> Group:
     return group
 
 
+def _nested(ctx: RequestContext) -> bool:
+    """Whether child groups' members count: on Data Center (Cloud has no nested groups)."""
+    return not ctx.cloud
+
+
+def _check_writable(ctx: RequestContext, group: Group, action: str) -> None:
+    """Refuse a write to a group Jira does not own, in the flavour's words.
+
+    Cloud (Atlassian's words for groups synced from an identity provider): "You can't <action>
+    a group synced from an identity provider. Manage this group in your identity provider
+    instead." Data Center (Crowd's, for a read-only directory): "Cannot update group 'G' because
+    directory 'D' does not allow updates." Both 403: the sandbox's choice, undocumented.
+    """
+    if group.writable:
+        return
+    if ctx.cloud:
+        raise forbidden(
+            f"You can't {action} a group synced from an identity provider. "
+            "Manage this group in your identity provider instead."
+        )
+    raise forbidden(
+        f"Cannot update group '{group.name}' because directory '{READ_ONLY_DIRECTORY}' "
+        "does not allow updates."
+    )
+
+
 def _first_page(ctx: RequestContext, group: Group) -> dict[str, object]:
     members, total = ctx.store.members_page(
-        group, include_inactive=True, start=0, limit=render.GROUP_PAGE_SIZE
+        group, include_inactive=True, start=0, limit=render.GROUP_PAGE_SIZE, nested=_nested(ctx)
     )
     return render.group_json(ctx, group, members, total, 0)
 
@@ -70,6 +100,7 @@ def delete_group(ctx: RequestContext, version: str) -> Reply:
     swap = ctx.arg("swapGroup")
     if swap is not None and ctx.store.group_by_name(swap) is None:
         raise not_found(f"The group '{swap}' to transfer restrictions to does not exist.")
+    _check_writable(ctx, group, "delete")
     ctx.store.delete_group(group)
     return Reply(None, 200)
 
@@ -88,7 +119,9 @@ def get_group(ctx: RequestContext, version: str) -> Reply:
             raise bad_request(f"The value '{expand}' is not valid for the parameter 'expand'.")
         start = first
         count = max(0, min(last - first + 1, render.GROUP_PAGE_SIZE))
-    members, total = ctx.store.members_page(group, include_inactive=True, start=start, limit=count)
+    members, total = ctx.store.members_page(
+        group, include_inactive=True, start=start, limit=count, nested=_nested(ctx)
+    )
     if expand != "users" and not match:
         members = []  # not expanded: the count only
     return Reply(render.group_json(ctx, group, members, total, start))
@@ -104,6 +137,7 @@ def group_members(ctx: RequestContext, version: str) -> Reply:
         include_inactive=ctx.bool_arg("includeInactiveUsers", False),
         start=start,
         limit=limit,
+        nested=_nested(ctx),
     )
     values = [render.user_json(ctx, u, details=True) for u in members]
     return Reply(render.platform_page(ctx, values, start, limit, total))
@@ -158,7 +192,9 @@ def _existing_user(
 def add_user(ctx: RequestContext, version: str) -> Reply:
     group = _find_group(ctx)
     user = _member_to_add(ctx)
-    if not ctx.store.add_member(group, user):
+    _check_writable(ctx, group, "add a user to")
+    already = _nested(ctx) and ctx.store.is_member(group, user, nested=True)
+    if already or not ctx.store.add_member(group, user):
         raise bad_request(f"Cannot add user. User is already a member of '{group.name}'")
     return Reply(_first_page(ctx, group), 201)
 
@@ -167,6 +203,7 @@ def add_user(ctx: RequestContext, version: str) -> Reply:
 def remove_user(ctx: RequestContext, version: str) -> Reply:
     group = _find_group(ctx)
     user = _member_to_remove(ctx)
+    _check_writable(ctx, group, "remove a user from")
     if not ctx.store.remove_member(group, user):
         raise bad_request(f"Cannot remove user. User is not a member of '{group.name}'")
     return Reply(None, 200)
@@ -184,7 +221,7 @@ def bulk_groups(ctx: RequestContext, version: str) -> Reply:
 @route(f"{API}/groups/picker")
 def groups_picker(ctx: RequestContext, version: str) -> Reply:
     query = ctx.arg("query") or ""
-    limit = min(ctx.int_arg("maxResults", PICKER_DEFAULT), PICKER_LIMIT)
+    limit = min(ctx.int_arg("maxResults", PICKER_DEFAULT), ctx.options.group_picker_limit)
     # Cloud matches case-sensitively unless asked; Data Center always ignores case.
     fold = not ctx.cloud or ctx.bool_arg("caseInsensitive", False)
     excluded = {e.lower() for e in ctx.args("exclude")}

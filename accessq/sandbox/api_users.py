@@ -56,7 +56,8 @@ def search_users(ctx: RequestContext, version: str) -> Reply:
     option `hidden_email_search`). Data Center: active users unless includeInactive=true.
     """
     start = ctx.int_arg("startAt", 0)
-    limit = min(ctx.int_arg("maxResults", 50, minimum=1), SEARCH_MAX)
+    cap = SEARCH_MAX if ctx.cloud else ctx.options.dc_user_search_limit
+    limit = min(ctx.int_arg("maxResults", 50, minimum=1), cap)
     if ctx.cloud:
         if ctx.arg("username") is not None:
             raise bad_request(GDPR_USERNAME_PARAM)

@@ -120,6 +120,7 @@ class SandboxApp:
 
     def info(self) -> dict[str, Any]:
         project = self.store.project()
+        pats = self.store.account_pats()
         return {
             "flavor": self.flavor,
             "db": self.db_label,
@@ -127,7 +128,7 @@ class SandboxApp:
             "service_desk_id": project.service_desk_id,
             "options": self.options.to_dict(),
             "accounts": [
-                {"login": login, "token": token, "role": role}
+                {"login": login, "token": token, "pat": pats.get(login), "role": role}
                 for login, token, role in self.store.accounts()
             ],
         }
@@ -141,7 +142,7 @@ class SandboxApp:
         rule, args = self._match(environ)
         route = template(rule.rule) if rule is not None else "(unmatched)"
         family = JSM if path.startswith("/rest/servicedesk") else "platform"
-        verdict = self.faults.decide(request.method, path)
+        verdict = self.faults.decide(request.method, path, request.headers.get("Authorization"))
         if verdict.delay_s:
             time.sleep(verdict.delay_s)
         if verdict.drop:

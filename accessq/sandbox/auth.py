@@ -1,4 +1,8 @@
-"""Who is calling: basic auth (login or, as on Cloud, email + token), or a Data Center PAT."""
+"""Who is calling: basic auth (login or, as on Cloud, email + token), or a Data Center PAT.
+
+A personal access token works only as `Authorization: Bearer`, and a password only in basic
+auth, as on Data Center; Cloud has no bearer tokens for API users.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +41,6 @@ def authenticate(header: str | None, store: Store, flavor: str) -> Credentials:
         account = store.account_by_login(login, token) if sep else None
         return Credentials(account, refused=account is None)
     if scheme == "bearer" and flavor == DC:  # personal access tokens exist on Data Center only
-        account = store.account_by_token(value.strip())
+        account = store.account_by_pat(value.strip())
         return Credentials(account, refused=account is None)
     return REFUSED

@@ -31,9 +31,13 @@ class FaultConfig:
 
     latency_ms: int = 0  # added to every request
     jitter_ms: int = 0  # plus a uniform random 0..jitter_ms
-    rate_limit: int = 0  # requests allowed per window; 0 = unlimited
+    # Cloud: rate_limit requests per fixed window of rate_window_s. Data Center: a token bucket
+    # per user (per Authorization header; anonymous requests are not limited) that gets
+    # rate_limit tokens every rate_window_s and holds at most rate_bucket (0: rate_limit).
+    rate_limit: int = 0  # 0 = unlimited
     rate_window_s: float = 1.0
-    rate_retry_after_s: int | None = None  # Retry-After of a 429; default: until the window ends
+    rate_bucket: int = 0
+    rate_retry_after_s: int | None = None  # Retry-After of a 429; default: until it refills
     error_status: int = 503  # 500, 502, 503 or 504
     error_next: int = 0  # the next N matching requests fail with error_status
     error_rate: float = 0.0  # ... or this fraction of them
@@ -89,6 +93,8 @@ def _check(name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValueError(f"{name} must be a fraction between 0 and 1")
         return float(value)
+    if name == "rate_bucket":
+        return _int(name, value)
     if name == "rate_window_s":
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ValueError("rate_window_s must be a positive number of seconds")
@@ -141,10 +147,15 @@ class FaultInjector:
     """Thread-safe fault decisions against a replaceable FaultConfig."""
 
     def __init__(
-        self, config: FaultConfig | None = None, clock: Callable[[], float] = time.time
+        self,
+        config: FaultConfig | None = None,
+        clock: Callable[[], float] = time.time,
+        flavor: str = "cloud",
     ) -> None:
         self._lock = threading.Lock()
         self._clock = clock
+        self._flavor = flavor
+        self._buckets: dict[str, tuple[float, float]] = {}  # DC: who -> (tokens, last fill)
         self._config = config or FaultConfig()
         self._rng = random.Random(self._config.random_seed)
         self._error_left = self._config.error_next
@@ -176,8 +187,11 @@ class FaultInjector:
         self._drop_left = config.drop_next
         self._rng = random.Random(config.random_seed)
         self._window_start, self._window_count = 0.0, 0
+        self._buckets = {}
 
-    def decide(self, method: str, path: str) -> Verdict:
+    def decide(self, method: str, path: str, who: str | None = None) -> Verdict:
+        """The fate of one request; `who` is its Authorization header (DC's buckets are per
+        user)."""
         with self._lock:
             config = self._config
             verdict = Verdict()
@@ -191,7 +205,11 @@ class FaultInjector:
                 verdict.drop, verdict.reason = True, "dropped"
                 return verdict
             if config.rate_limit:
-                self._rate_limit(config, verdict)
+                if self._flavor == "dc":
+                    if who:  # Data Center limits signed-in (basic or bearer) requests only
+                        self._token_bucket(config, verdict, who)
+                else:
+                    self._rate_limit(config, verdict)
                 if verdict.status is not None:
                     return verdict
             if matches and self._take(config.error_rate, "_error_left"):
@@ -251,4 +269,37 @@ class FaultInjector:
             headers["X-RateLimit-Remaining"] = str(remaining)
             if remaining < config.rate_limit * 0.2:
                 headers["X-RateLimit-NearLimit"] = "true"
+        verdict.headers.update(headers)
+
+    def _token_bucket(self, config: FaultConfig, verdict: Verdict, who: str) -> None:
+        """Data Center's limiter: a bucket per user, refilled in batches of rate_limit tokens
+        every rate_window_s, holding at most rate_bucket; a request takes a token or gets 429.
+        Every answer carries the bucket's headers; Retry-After is 0 while tokens are left."""
+        now = self._clock()
+        size = config.rate_bucket or config.rate_limit
+        interval = config.rate_window_s
+        tokens, last_fill = self._buckets.get(who, (float(size), now))
+        batches = math.floor((now - last_fill) / interval)
+        if batches > 0:
+            tokens = min(float(size), tokens + batches * config.rate_limit)
+            last_fill += batches * interval
+        headers = {
+            "X-RateLimit-Limit": str(size),
+            "X-RateLimit-Interval-Seconds": f"{interval:g}",
+            "X-RateLimit-FillRate": str(config.rate_limit),
+        }
+        if tokens >= 1:
+            tokens -= 1
+            headers["X-RateLimit-Remaining"] = str(int(tokens))
+            headers["Retry-After"] = "0"
+        else:
+            retry_after = config.rate_retry_after_s
+            if retry_after is None:
+                retry_after = max(1, math.ceil(last_fill + interval - now))
+            headers["X-RateLimit-Remaining"] = "0"
+            headers["Retry-After"] = str(retry_after)
+            verdict.status, verdict.reason = 429, "rate limited"
+        if len(self._buckets) >= 10_000 and who not in self._buckets:
+            self._buckets.clear()  # a flood of made-up credentials must not grow it for ever
+        self._buckets[who] = (tokens, last_fill)
         verdict.headers.update(headers)

@@ -20,6 +20,12 @@ class SandboxOptions:
     # Cloud `user/search?query=<email>` and a user whose profile hides the email: "exact" finds
     # them by the whole address (ignoring case), "never" does not (only name matches count).
     hidden_email_search: str = "exact"
+    # The site's `jira.ajax.autocomplete.limit`: the most groups `groups/picker` returns
+    # (its `total` still counts every match). Sites set it; 1000 is the sandbox's default.
+    group_picker_limit: int = 1000
+    # The most users Data Center's `user/search` returns, whatever maxResults asks: 1000 on
+    # Jira 9, 100 on Jira 10.
+    dc_user_search_limit: int = 1000
 
     @classmethod
     def build(cls, base: SandboxOptions | None = None, **changes: Any) -> SandboxOptions:

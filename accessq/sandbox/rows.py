@@ -41,6 +41,13 @@ class Group:
     pk: int
     group_id: str
     name: str
+    # "jira": Jira's own; "idp": owned outside Jira and read-only there (Cloud: synced from an
+    # identity provider; Data Center: in a read-only external directory such as LDAP).
+    managed_by: str = "jira"
+
+    @property
+    def writable(self) -> bool:
+        return self.managed_by == "jira"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
 ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
+GROUP_OWNERS = ("jira", "idp")  # who manages a group: Jira, or an identity provider / directory
 SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
@@ -48,6 +49,8 @@ class SeedUser:
 class SeedGroup:
     name: str
     members: tuple[str, ...]  # usernames of SeedUsers
+    managed_by: str = "jira"  # "idp": read-only in Jira (synced from an IdP / external directory)
+    children: tuple[str, ...] = ()  # names of nested groups (Data Center counts their members)
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,10 @@ class SeedComponent:
 @dataclass(frozen=True)
 class SeedAccount:
     login: str
-    token: str
+    token: str  # the password (DC) or API token (Cloud): basic auth
     user: str  # username of a SeedUser
     role: str
+    pat: str | None = None  # a Data Center personal access token: Bearer only
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class _Builder:
         lookup = _UserLookup(users)
         groups = tuple(self.group(g, i, lookup) for i, g in enumerate(self.items(data, "groups")))
         self.unique([g.name.lower() for g in groups], self.items(data, "groups"), "group name")
+        self.nesting(groups, self.items(data, "groups"))
         components = tuple(
             self.component(c, i, lookup) for i, c in enumerate(self.items(data, "components"))
         )
@@ -158,6 +163,8 @@ class _Builder:
         if accounts_raw:
             accounts = tuple(self.account(a, i, lookup) for i, a in enumerate(accounts_raw))
             self.unique([a.login.lower() for a in accounts], accounts_raw, "account login")
+            pats = [(a.pat, raw) for a, raw in zip(accounts, accounts_raw, strict=True) if a.pat]
+            self.unique([p for p, _ in pats], [r for _, r in pats], "account pat")
         else:
             users, accounts = _default_accounts(users)
         if "queues" in data:
@@ -228,7 +235,7 @@ class _Builder:
     def group(self, raw: Any, index: int, lookup: _UserLookup) -> SeedGroup:
         where = f"groups[{index}]"
         self.mapping(raw, where)
-        self.keys(raw, where, required=("name",), optional=("members",))
+        self.keys(raw, where, required=("name",), optional=("members", "managed_by", "children"))
         members = raw.get("members") or []
         if not isinstance(members, list):
             raise self.fail(
@@ -241,7 +248,26 @@ class _Builder:
                 raise self.fail(raw, f"{where}: member {member!r} is not a user of this seed")
             if user.username not in resolved:
                 resolved.append(user.username)
-        return SeedGroup(self.text(raw, "name", where), tuple(resolved))
+        children = raw.get("children") or []
+        if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
+            raise self.fail(raw, f"{where}: children must be a list of group names")
+        return SeedGroup(
+            self.text(raw, "name", where),
+            tuple(resolved),
+            self.choice(raw, "managed_by", where, GROUP_OWNERS),
+            tuple(dict.fromkeys(c.strip() for c in children)),
+        )
+
+    def nesting(self, groups: tuple[SeedGroup, ...], raws: list[Any]) -> None:
+        names = {g.name.lower() for g in groups}
+        for index, (group, raw) in enumerate(zip(groups, raws, strict=True)):
+            for child in group.children:
+                if child.lower() not in names:
+                    raise self.fail(
+                        raw, f"groups[{index}]: child {child!r} is not a group of this seed"
+                    )
+                if child.lower() == group.name.lower():
+                    raise self.fail(raw, f"groups[{index}]: a group cannot contain itself")
 
     def component(self, raw: Any, index: int, lookup: _UserLookup) -> SeedComponent:
         where = f"components[{index}]"
@@ -269,7 +295,7 @@ class _Builder:
     def account(self, raw: Any, index: int, lookup: _UserLookup) -> SeedAccount:
         where = f"accounts[{index}]"
         self.mapping(raw, where)
-        self.keys(raw, where, required=("login", "token"), optional=("user", "role"))
+        self.keys(raw, where, required=("login", "token"), optional=("user", "role", "pat"))
         login = self.text(raw, "login", where)
         user = lookup.find(raw.get("user", login))
         if user is None:
@@ -279,7 +305,13 @@ class _Builder:
         role = str(raw.get("role", "admin"))
         if role not in ROLES:
             raise self.fail(raw, f"{where}: role must be admin or read-only, not {role!r}")
-        return SeedAccount(login, self.text(raw, "token", where), user.username, role)
+        token = self.text(raw, "token", where)
+        pat = self.text(raw, "pat", where) if raw.get("pat") is not None else None
+        if pat == token:
+            raise self.fail(
+                raw, f"{where}: pat must differ from token (a personal access token is no password)"
+            )
+        return SeedAccount(login, token, user.username, role, pat)
 
     def queue(self, raw: Any, index: int) -> SeedQueue:
         where = f"queues[{index}]"
@@ -382,7 +414,8 @@ def _account_id_for(email: str) -> str:
 def _default_accounts(
     users: tuple[SeedUser, ...],
 ) -> tuple[tuple[SeedUser, ...], tuple[SeedAccount, ...]]:
-    """admin/admin and read-only viewer/viewer, acting as users of those names (added if absent)."""
+    """admin/admin and read-only viewer/viewer (personal access tokens admin-pat and viewer-pat),
+    acting as users of those names (added if absent)."""
     by_username = {u.username.lower(): u for u in users}
     extra: list[SeedUser] = []
     accounts = []
@@ -393,7 +426,7 @@ def _default_accounts(
         if login not in by_username:
             email = f"{login}@sandbox.example.org"
             extra.append(SeedUser(display, email, _account_id_for(email), login))
-        accounts.append(SeedAccount(login, login, login, role))
+        accounts.append(SeedAccount(login, login, login, role, f"{login}-pat"))
     return (*users, *extra), tuple(accounts)
 
 
@@ -401,6 +434,7 @@ __all__ = [
     "ACCOUNT_TYPES",
     "ASSIGNEE_TYPES",
     "DEMO_SEED",
+    "GROUP_OWNERS",
     "Seed",
     "SeedAccount",
     "SeedComponent",

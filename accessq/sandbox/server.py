@@ -144,7 +144,8 @@ def _make_server(
 ) -> _Server:
     _check_address(host, port)
     settings = merged(store.options(), options)
-    app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label, settings)
+    injector = FaultInjector(faults, flavor=flavor)
+    app = SandboxApp(store, flavor, injector, RequestStats(), db_label, settings)
     # Werkzeug reports a busy port itself, on stderr in two lines, then exits; say it in one.
     said = io.StringIO()
     try:
@@ -155,6 +156,14 @@ def _make_server(
     except SystemExit:
         reason = said.getvalue().strip().splitlines()[0] if said.getvalue().strip() else "failed"
         raise OSError(f"cannot listen on {host}:{port}: {reason.lower()}") from None
+
+
+def _pat_line(store: Store, flavor: str) -> list[str]:
+    pats = {login: pat for login, pat in store.account_pats().items() if pat}
+    if flavor != "dc" or not pats:
+        return []
+    shown = ", ".join(f"{pat} ({login})" for login, pat in pats.items())
+    return [f"  personal access tokens (Authorization: Bearer): {shown}"]
 
 
 def _url(server: _Server) -> str:
@@ -192,6 +201,7 @@ def serve(
         lines = [
             f"accessq sandbox ({kind}) on {url}  state: {db}",
             f"  sign in: {accounts}",
+            *_pat_line(store, flavor),
             f"  faults and request counts: {url}/_sandbox/faults, {url}/_sandbox/stats",
         ]
         chosen = server.app.options.to_dict()  # type: ignore[attr-defined]
@@ -261,6 +271,8 @@ class RunningSandbox:
         accounts = store.accounts()
         admin = next(((login, token) for login, token, role in accounts if role == "admin"), None)
         self.auth: tuple[str, str] | None = admin  # an admin account's (login, token)
+        # That account's personal access token (Data Center's Bearer sign-in), if it has one.
+        self.pat: str | None = store.account_pats().get(admin[0]) if admin else None
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.01},  # how long stop() may wait for the loop

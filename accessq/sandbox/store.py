@@ -52,12 +52,14 @@ CREATE TABLE IF NOT EXISTS accounts (
     login TEXT PRIMARY KEY COLLATE NOCASE,
     token TEXT NOT NULL,
     user_pk INTEGER NOT NULL REFERENCES users (pk),
-    role TEXT NOT NULL
+    role TEXT NOT NULL,
+    pat TEXT
 );
 CREATE TABLE IF NOT EXISTS groups (
     pk INTEGER PRIMARY KEY,
     group_id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    managed_by TEXT NOT NULL DEFAULT 'jira'
 );
 CREATE TABLE IF NOT EXISTS memberships (
     group_pk INTEGER NOT NULL REFERENCES groups (pk) ON DELETE CASCADE,
@@ -79,6 +81,11 @@ CREATE TABLE IF NOT EXISTS queues (
     can_be_hidden INTEGER NOT NULL,
     favourite INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS group_children (
+    parent_pk INTEGER NOT NULL REFERENCES groups (pk) ON DELETE CASCADE,
+    child_pk INTEGER NOT NULL REFERENCES groups (pk) ON DELETE CASCADE,
+    PRIMARY KEY (parent_pk, child_pk)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS project_properties (
     project_id INTEGER NOT NULL,
     key TEXT NOT NULL,
@@ -87,7 +94,19 @@ CREATE TABLE IF NOT EXISTS project_properties (
 ) WITHOUT ROWID;
 """
 # Columns added after a table first shipped: (table, column, definition), added to older states.
-_ADDED_COLUMNS = (("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),)
+_ADDED_COLUMNS = (
+    ("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),
+    ("accounts", "pat", "TEXT"),  # an older state's accounts have no personal access token
+    ("groups", "managed_by", "TEXT NOT NULL DEFAULT 'jira'"),
+)
+_GROUP_COLUMNS = "pk, group_id, name, managed_by"
+# The groups a group contains, itself included, however deep (Data Center's nested groups).
+_WITH_NESTED = """
+WITH RECURSIVE nested (pk) AS (
+    SELECT ?
+    UNION
+    SELECT c.child_pk FROM group_children c JOIN nested n ON c.parent_pk = n.pk
+)"""
 
 _USER_COLUMNS = (
     "pk, account_id, username, display_name, email, active, email_hidden, time_zone, account_type"
@@ -104,6 +123,10 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+def _prefixed_group(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in _GROUP_COLUMNS.split(","))
 
 
 class StoreError(ValueError):
@@ -207,6 +230,7 @@ class Store:
         with self._write() as conn:
             for table in (
                 "memberships",
+                "group_children",
                 "accounts",
                 "groups",
                 "components",
@@ -245,17 +269,28 @@ class Store:
             pks[u.username] = int(cur.lastrowid or 0)
         for a in seed.accounts:
             conn.execute(
-                "INSERT INTO accounts (login, token, user_pk, role) VALUES (?, ?, ?, ?)",
-                (a.login, a.token, pks[a.user], a.role),
+                "INSERT INTO accounts (login, token, user_pk, role, pat) VALUES (?, ?, ?, ?, ?)",
+                (a.login, a.token, pks[a.user], a.role, a.pat),
             )
+        group_pks: dict[str, int] = {}
         for g in seed.groups:
             cur = conn.execute(
-                "INSERT INTO groups (group_id, name) VALUES (?, ?)", (str(uuid.uuid4()), g.name)
+                "INSERT INTO groups (group_id, name, managed_by) VALUES (?, ?, ?)",
+                (str(uuid.uuid4()), g.name, g.managed_by),
             )
+            group_pks[g.name.lower()] = int(cur.lastrowid or 0)
             conn.executemany(
                 "INSERT INTO memberships (group_pk, user_pk) VALUES (?, ?)",
                 [(cur.lastrowid, pks[m]) for m in g.members],
             )
+        conn.executemany(
+            "INSERT INTO group_children (parent_pk, child_pk) VALUES (?, ?)",
+            [
+                (group_pks[g.name.lower()], group_pks[child.lower()])
+                for g in seed.groups
+                for child in g.children
+            ],
+        )
         # Jira's component ids start at 10000 and, like every id here, are never reused.
         conn.execute("DELETE FROM sqlite_sequence")
         conn.execute(
@@ -318,13 +353,19 @@ class Store:
             return None
         return Account(row[0], row[1], user_from_row(row[3:]))
 
-    def account_by_token(self, token: str) -> Account | None:
+    def account_pats(self) -> dict[str, str | None]:
+        """login -> personal access token (None: the account has none)."""
+        rows = self._conn().execute("SELECT login, pat FROM accounts ORDER BY login")
+        return {str(login): None if pat is None else str(pat) for login, pat in rows.fetchall()}
+
+    def account_by_pat(self, pat: str) -> Account | None:
+        """The account whose personal access token (Data Center, Bearer) this is."""
         row = (
             self._conn()
             .execute(
                 f"SELECT a.login, a.role, {_prefixed('u')} FROM accounts a"
-                " JOIN users u ON u.pk = a.user_pk WHERE a.token = ? LIMIT 1",
-                (token,),
+                " JOIN users u ON u.pk = a.user_pk WHERE a.pat = ? LIMIT 1",
+                (pat,),
             )
             .fetchone()
         )
@@ -420,7 +461,7 @@ class Store:
     def group_by_name(self, name: str) -> Group | None:
         row = (
             self._conn()
-            .execute("SELECT pk, group_id, name FROM groups WHERE name = ?", (name,))
+            .execute(f"SELECT {_GROUP_COLUMNS} FROM groups WHERE name = ?", (name,))
             .fetchone()
         )
         return None if row is None else Group(*row)
@@ -428,7 +469,7 @@ class Store:
     def group_by_id(self, group_id: str) -> Group | None:
         row = (
             self._conn()
-            .execute("SELECT pk, group_id, name FROM groups WHERE group_id = ?", (group_id,))
+            .execute(f"SELECT {_GROUP_COLUMNS} FROM groups WHERE group_id = ?", (group_id,))
             .fetchone()
         )
         return None if row is None else Group(*row)
@@ -445,13 +486,13 @@ class Store:
         with self._read() as conn:
             total = conn.execute(f"SELECT count(*) FROM groups {where}", params).fetchone()[0]
             rows = conn.execute(
-                f"SELECT pk, group_id, name FROM groups {where} ORDER BY name LIMIT ? OFFSET ?",
+                f"SELECT {_GROUP_COLUMNS} FROM groups {where} ORDER BY name LIMIT ? OFFSET ?",
                 (*params, limit, start),
             ).fetchall()
         return [Group(*r) for r in rows], int(total)
 
     def all_groups(self) -> list[Group]:
-        rows = self._conn().execute("SELECT pk, group_id, name FROM groups ORDER BY name")
+        rows = self._conn().execute(f"SELECT {_GROUP_COLUMNS} FROM groups ORDER BY name")
         return [Group(*r) for r in rows.fetchall()]
 
     def create_group(self, name: str) -> Group:
@@ -469,21 +510,51 @@ class Store:
             return conn.execute("DELETE FROM groups WHERE pk = ?", (group.pk,)).rowcount > 0
 
     def members_page(
-        self, group: Group, *, include_inactive: bool, start: int, limit: int
+        self,
+        group: Group,
+        *,
+        include_inactive: bool,
+        start: int,
+        limit: int,
+        nested: bool = False,
     ) -> tuple[list[User], int]:
+        """A page of the group's members by username; nested: also those of its child groups,
+        however deep (each user once)."""
         active = "" if include_inactive else "AND u.active = 1"
+        if nested:
+            scope = f"{_WITH_NESTED} SELECT DISTINCT m.user_pk FROM memberships m"
+            scope += " JOIN nested n ON m.group_pk = n.pk"
+        else:
+            scope = "SELECT m.user_pk FROM memberships m WHERE m.group_pk = ?"
         with self._read() as conn:
             total = conn.execute(
-                "SELECT count(*) FROM memberships m JOIN users u ON u.pk = m.user_pk"
-                f" WHERE m.group_pk = ? {active}",
-                (group.pk,),
+                f"SELECT count(*) FROM users u WHERE u.pk IN ({scope}) {active}", (group.pk,)
             ).fetchone()[0]
             rows = conn.execute(
-                f"SELECT {_prefixed('u')} FROM memberships m JOIN users u ON u.pk = m.user_pk"
-                f" WHERE m.group_pk = ? {active} ORDER BY u.username LIMIT ? OFFSET ?",
+                f"SELECT {_prefixed('u')} FROM users u WHERE u.pk IN ({scope}) {active}"
+                " ORDER BY u.username LIMIT ? OFFSET ?",
                 (group.pk, limit, start),
             ).fetchall()
         return [user_from_row(r) for r in rows], int(total)
+
+    def is_member(self, group: Group, user: User, *, nested: bool = False) -> bool:
+        """Directly, or (nested) through a child group."""
+        if nested:
+            query = (
+                f"{_WITH_NESTED} SELECT 1 FROM memberships m JOIN nested n ON m.group_pk = n.pk"
+                " WHERE m.user_pk = ? LIMIT 1"
+            )
+        else:
+            query = "SELECT 1 FROM memberships WHERE group_pk = ? AND user_pk = ?"
+        return self._conn().execute(query, (group.pk, user.pk)).fetchone() is not None
+
+    def child_groups(self, group: Group) -> list[Group]:
+        rows = self._conn().execute(
+            f"SELECT {_prefixed_group('g')} FROM group_children c"
+            " JOIN groups g ON g.pk = c.child_pk WHERE c.parent_pk = ? ORDER BY g.name",
+            (group.pk,),
+        )
+        return [Group(*r) for r in rows.fetchall()]
 
     def add_member(self, group: Group, user: User) -> bool:
         """False when the user already was a member (or the group is gone)."""

@@ -184,7 +184,7 @@ def test_without_adopt_the_conflict_says_how_to_adopt(make_sandbox: Any, tmp_pat
 
 def _client(sandbox: Any) -> JIRA:
     if sandbox.flavor == "dc":
-        return JIRA(sandbox.url, token_auth="admin", max_retries=0)
+        return JIRA(sandbox.url, token_auth=sandbox.pat, max_retries=0)
     return JIRA(sandbox.url, basic_auth=("admin", "admin"), max_retries=0)
 
 

@@ -10,6 +10,7 @@ import pytest
 from accessq.jira.gateway import Gateway
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret
+from tests.conftest import sign_in_secret
 
 if TYPE_CHECKING:
     from accessq.sandbox import RunningSandbox
@@ -60,12 +61,16 @@ def connect(
     sandbox: RunningSandbox,
     *,
     login: str = "admin",
-    token: str = "admin",
+    token: str | None = None,
     sleep: SleepRecorder | None = None,
     policy: RetryPolicy | None = None,
     project: str = "ATS",
 ) -> Gateway:
-    """Cloud signs in with basic auth (user + API token), Data Center with a personal token."""
+    """Cloud signs in with basic auth (user + API token), Data Center with a personal token.
+
+    token None: the account's own secret of that kind.
+    """
+    token = token if token is not None else sign_in_secret(sandbox, login)
     auth: dict[str, Any] = (
         {"basic_auth": (login, Secret(token))}
         if sandbox.flavor == "cloud"

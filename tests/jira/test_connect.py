@@ -43,7 +43,9 @@ def test_environment_overrides_the_config_and_signs_in(
 
 
 def test_data_center_signs_in_with_a_personal_access_token(sandbox_dc: RunningSandbox) -> None:
-    settings = ConnectionSettings.resolve(url=sandbox_dc.url, env={"ACCESSQ_JIRA_PAT": "admin"})
+    pat = sandbox_dc.pat
+    assert pat == "admin-pat"  # the demo seed's, distinct from the password "admin"
+    settings = ConnectionSettings.resolve(url=sandbox_dc.url, env={"ACCESSQ_JIRA_PAT": pat})
     with open_gateway(settings) as gateway:
         assert gateway.flavor == "dc" and gateway.myself().key == "accessq-bot"
 
@@ -100,7 +102,7 @@ def test_missing_project_is_one_line(sandbox: RunningSandbox) -> None:
 
 
 def test_missing_permission_is_reported_in_jiras_words(sandbox: RunningSandbox) -> None:
-    with connect(sandbox, login="viewer", token="viewer") as gateway:
+    with connect(sandbox, login="viewer") as gateway:
         assert gateway.components()  # reading is allowed
         with pytest.raises(GatewayError) as caught:
             gateway.create_group("ats-x-agents")

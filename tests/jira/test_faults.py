@@ -139,7 +139,7 @@ def test_a_write_whose_answer_was_lost_is_not_repeated(
 def test_read_only_writes_get_no_retry(sandbox: RunningSandbox) -> None:
     sleep = SleepRecorder()
     with (
-        connect(sandbox, login="viewer", token="viewer", sleep=sleep) as gateway,
+        connect(sandbox, login="viewer", sleep=sleep) as gateway,
         pytest.raises(PermissionDenied, match="HTTP 403"),
     ):
         gateway.create_component("Delta")

@@ -12,6 +12,7 @@ from typer.testing import Result
 from accessq.model.naming import decode_description, parse_group_name
 from accessq.sandbox import RunningSandbox
 from tests.cli_support import env_for, run
+from tests.conftest import sign_in_secret
 
 __all__ = ["env_for", "run"]  # shared with the other CLI tests; re-exported for this package
 
@@ -33,7 +34,9 @@ def assert_no_crash(result: Result, codes: Sequence[int] = (0, 1)) -> None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
 
 
-def jira_client(sandbox: RunningSandbox, token: str = "admin") -> JIRA:
+def jira_client(sandbox: RunningSandbox, token: str | None = None) -> JIRA:
+    """The jira library signed in as admin (token None: the account's own API token or PAT)."""
+    token = token if token is not None else sign_in_secret(sandbox)
     if sandbox.flavor == "dc":
         return JIRA(sandbox.url, token_auth=token, max_retries=0)
     return JIRA(sandbox.url, basic_auth=("admin", token), max_retries=0)
@@ -59,7 +62,7 @@ class JiraState:
         )
 
 
-def jira_state(sandbox: RunningSandbox, token: str = "admin") -> JiraState:
+def jira_state(sandbox: RunningSandbox, token: str | None = None) -> JiraState:
     """Read through the `jira` library itself, independently of accessq's own reader."""
     client = jira_client(sandbox, token)
     try:

@@ -7,6 +7,7 @@ import requests
 from jira import JIRAError
 
 from accessq.sandbox import RunningSandbox
+from tests.conftest import MakeSandbox
 from tests.sandbox.conftest import api, jira_client, session
 
 
@@ -43,14 +44,45 @@ def test_cloud_signs_in_by_email_too(sandbox_cloud: RunningSandbox) -> None:
 
 
 def test_personal_access_tokens_work_on_dc_only(sandbox: RunningSandbox) -> None:
+    assert sandbox.pat == "admin-pat"
     with session(sandbox, auth=None) as http:
-        response = http.get(api(sandbox, "myself"), headers={"Authorization": "Bearer admin"})
+        response = http.get(api(sandbox, "myself"), headers={"Authorization": "Bearer admin-pat"})
         if sandbox.flavor == "dc":
             assert response.json()["name"] == "accessq-bot"
         else:
             assert response.status_code == 401
         wrong = http.get(api(sandbox, "myself"), headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
+
+
+def test_a_pat_is_not_a_password_nor_a_password_a_pat(sandbox_dc: RunningSandbox) -> None:
+    with session(sandbox_dc, auth=None) as http:
+        me = api(sandbox_dc, "myself")
+        assert http.get(me, auth=("admin", "admin")).status_code == 200
+        assert http.get(me, headers={"Authorization": "Bearer admin-pat"}).status_code == 200
+        assert http.get(me, auth=("admin", "admin-pat")).status_code == 401  # PAT in basic auth
+        assert http.get(me, headers={"Authorization": "Bearer admin"}).status_code == 401
+        viewer = http.get(me, headers={"Authorization": "Bearer viewer-pat"}).json()
+        assert viewer["name"] == "viewer"
+    info = sandbox_dc.control.info()["accounts"]
+    assert {(a["login"], a["token"], a["pat"]) for a in info} == {
+        ("admin", "admin", "admin-pat"),
+        ("viewer", "viewer", "viewer-pat"),
+    }
+
+
+def test_an_account_without_a_pat_has_no_bearer_sign_in(make_sandbox: MakeSandbox) -> None:
+    seed = {
+        "users": [{"name": "Robo", "email": "robo@example.org", "username": "robo"}],
+        "accounts": [{"login": "robo", "token": "s3cret"}],
+    }
+    sandbox = make_sandbox("dc", seed)
+    assert sandbox.pat is None
+    with session(sandbox, auth=None) as http:
+        for token in ("s3cret", "None", ""):
+            bearer = {"Authorization": f"Bearer {token}"}
+            assert http.get(api(sandbox, "myself"), headers=bearer).status_code == 401
+        assert http.get(api(sandbox, "myself"), auth=("robo", "s3cret")).status_code == 200
 
 
 def test_read_only_account_reads_but_every_write_is_403(sandbox: RunningSandbox) -> None:

@@ -397,3 +397,18 @@ def test_the_checker_catches_a_wrong_shape(openapi_dir: Path) -> None:
     page = {"startAt": 0, "maxResults": 50, "total": 1, "isLast": True, "values": [{"bogus": 1}]}
     assert spec.check(page, f"{P}/group/member", "GET", 200)
     assert spec.check_component({"errorMessages": "not a list"}, "ErrorCollection")
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "dc"])
+def test_echoed_credentials_keep_the_error_shapes(
+    openapi_dir: Path, make_sandbox: Any, flavor: str
+) -> None:
+    sandbox = make_sandbox(flavor, SEED, echo_credentials=True)
+    platform, jsm = OpenApi(openapi_dir / PLATFORM), OpenApi(openapi_dir / JSM)
+    with session(sandbox, ("admin", "wrong")) as http:
+        refused = http.get(f"{sandbox.url}{P}/myself")
+        desk = http.get(f"{sandbox.url}{SD}")
+    assert refused.status_code == desk.status_code == 401
+    assert "password 'wrong'" in refused.json()["errorMessages"][-1]
+    assert platform.check_component(refused.json(), "ErrorCollection") == []
+    assert jsm.check_component(desk.json(), "ErrorResponse") == []

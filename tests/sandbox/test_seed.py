@@ -23,10 +23,10 @@ def test_demo_seed_matches_its_promises() -> None:
     assert customer.name == users["jdoe"].email and customer.email_hidden
     emails = [u.email.lower() for u in seed.users]
     assert len(set(emails)) == len(emails)
-    roles = {(a.login, a.token, a.user, a.role) for a in seed.accounts}
+    roles = {(a.login, a.token, a.pat, a.user, a.role) for a in seed.accounts}
     assert roles == {
-        ("admin", "admin", "accessq-bot", "admin"),
-        ("viewer", "viewer", "viewer", "read-only"),
+        ("admin", "admin", "admin-pat", "accessq-bot", "admin"),
+        ("viewer", "viewer", "viewer-pat", "viewer", "read-only"),
     }
     assert [c.name for c in seed.components] == ["General Support"]
     assert [q.name for q in seed.queues] == ["All open", "Assigned to me", "Unassigned issues"]
@@ -42,9 +42,9 @@ def test_defaults_fill_what_a_seed_leaves_out() -> None:
     assert solo.account_type == "atlassian"
     assert seed.options.hidden_email_search == "exact"
     # no accounts given: admin/admin and read-only viewer/viewer, with users made for them
-    assert [(a.login, a.role) for a in seed.accounts] == [
-        ("admin", "admin"),
-        ("viewer", "read-only"),
+    assert [(a.login, a.role, a.pat) for a in seed.accounts] == [
+        ("admin", "admin", "admin-pat"),
+        ("viewer", "read-only", "viewer-pat"),
     ]
     assert {u.username for u in seed.users} == {"solo.one", "admin", "viewer"}
     assert load_seed({"queues": []}).queues == ()
@@ -103,6 +103,15 @@ BAD_SEEDS = [
     ("options: {hidden_email_search: sometimes}\n", r"seed\.yaml:1: options: hidden_email_search"),
     ("options: {colour: blue}\n", r"seed\.yaml:1: options: unknown sandbox option"),
     ("options: [x]\n", r"seed\.yaml:1: options must be a mapping"),
+    (
+        "users:\n  - {name: A, email: a@x.org}\naccounts:\n  - {login: a, token: t, pat: t}\n",
+        r"seed\.yaml:4: accounts\[0\]: pat must differ from token",
+    ),
+    (
+        "users:\n  - {name: A, email: a@x.org}\n  - {name: B, email: b@x.org}\n"
+        "accounts:\n  - {login: a, token: t, pat: p}\n  - {login: b, token: u, pat: p}\n",
+        r"seed\.yaml:6: duplicate account pat 'p'",
+    ),
     ("- just a list\n", r"seed\.yaml: the seed must be a mapping"),
     ("users: {}\n", r"seed\.yaml:1: users must be a list"),
 ]
