@@ -17,9 +17,18 @@ from accessq.model.observed import Account, Observed, ObservedComponent, Observe
 from accessq.plan.diff import diff
 
 TARGET = Target(url="http://127.0.0.1:1", flavor="cloud", project="ATS", sandbox=True)
-JANE = Account(key="a-jane", display_name="Jane Doe", email="jdoe@example.edu")
-RAJ = Account(key="a-raj", display_name="Raj Patel", email="rpatel@example.edu")
-ADA = Account(key="a-ada", display_name="Ada Lovelace", email="alovelace@access.example.org")
+JANE = Account(
+    key="a-jane", display_name="Jane Doe", email="jdoe@example.edu", account_type="atlassian"
+)
+RAJ = Account(
+    key="a-raj", display_name="Raj Patel", email="rpatel@example.edu", account_type="atlassian"
+)
+ADA = Account(
+    key="a-ada",
+    display_name="Ada Lovelace",
+    email="alovelace@access.example.org",
+    account_type="atlassian",
+)
 DIRECTORY = {
     "email:jdoe@example.edu": JANE,
     "email:rpatel@example.edu": RAJ,

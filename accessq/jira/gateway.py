@@ -8,6 +8,7 @@ endpoint through the same session (`../shared/jira-openapi` beside the repositor
   `accountId`, so both flavours use `/rest/api/2/group/user` with the right field;
 - group members: the library reads the deprecated `group?expand=users`; we page `group/member`;
 - user search: Cloud searches by `query`, Data Center by `username` (inactive users included);
+  Cloud lists inactive users only in `users/search` (every account, paged);
 - JSM: the library does not page service desks or queues, and Cloud's public API cannot write
   queues (we use the internal `/rest/servicedesk/1/...`, Data Center its public API);
 - serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once.
@@ -50,6 +51,7 @@ JSM_INTERNAL = "/rest/servicedesk/1"
 MEMBER_PAGE = 50  # group/member allows at most 50 per page
 JSM_PAGE = 50
 USER_SEARCH_LIMIT = 50
+ALL_USERS_PAGE = 1000  # users/search allows at most 1000
 PICKER_CONCURRENCY = 8  # the reader's bound on parallel requests
 PICKER_LIMIT = 1000  # sites cap it (jira.ajax.autocomplete.limit); a capped answer is refined
 # Characters that can follow the prefix in a managed group name (slugs are [a-z0-9-]).
@@ -359,6 +361,27 @@ class Gateway:
         found = self._get(f"{API}/user/search", params)
         return [self._account(u) for u in found or []]
 
+    def all_users(self) -> Iterator[Account]:
+        """Every account of the Cloud site, deactivated ones included (`users/search`).
+
+        The answer is a bare list, and Atlassian does not promise full pages (privacy filtering
+        happens after paging), so only an empty page ends it, or one with nobody new (a server
+        that ignores `startAt` would otherwise be read forever).
+        """
+        start = 0
+        keys: set[str] = set()
+        while True:
+            page = self._get(
+                f"{API}/users/search", {"startAt": start, "maxResults": ALL_USERS_PAGE}
+            )
+            accounts = [self._account(u) for u in page] if isinstance(page, list) else []
+            new = [a for a in accounts if a.key not in keys]
+            if not new:
+                return
+            keys.update(a.key for a in new)
+            yield from new
+            start += len(accounts)
+
     def user(self, key: str) -> Account | None:
         """The account with this accountId (Cloud) or username (Data Center), or None."""
         param = "accountId" if self.flavor == "cloud" else "username"
@@ -593,11 +616,13 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
         raise GatewayError(
             f"Jira returned a user without {'accountId' if flavor == 'cloud' else 'name'}"
         )
+    kind = raw.get("accountType") if flavor == "cloud" else None
     return Account(
         key=str(key),
         display_name=raw.get("displayName") or "",
         email=raw.get("emailAddress") or None,  # absent or "" when the profile hides it
         active=bool(raw.get("active", True)),
+        account_type=str(kind) if kind else None,
     )
 
 

@@ -4,46 +4,84 @@ The cheapest source first: accounts already seen in managed groups (and componen
 runner) answer most lookups without a request. The rest are searched once each (deduplicated),
 with bounded concurrency: an email by exact, case-insensitive match (`user/search`), an
 `account_id:` override by direct lookup (`user?accountId=` on Cloud, `user?username=` on DC).
+
+Cloud's `user/search` matches the prefix of display names as well as emails, and anyone with a
+JSM portal account picks their own display name. So an account is taken for an email only when
+it shows exactly that email, or, when Jira hides emails, when it is the only account in the
+answer that hides its email and whose display name does not look like an email (`pick_by_email`).
+Cloud's search also leaves out deactivated users: when someone is still missing, one pass over
+every account (`users/search`, which lists inactive ones) tells a deactivated person from one who
+never had an account. Whether an account may be granted (staff, active, agreeing with the
+configuration) is the plan's decision, made on what is found here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from accessq.config.diagnostics import Diagnostic
-from accessq.config.models import Config, Queue, Updater
-from accessq.config.people import Person, lookup_key, people
-from accessq.model.observed import Account
+from accessq.config.models import Config, Queue
+from accessq.config.people import lookup_key, people
+from accessq.model.observed import Account, Flavor, looks_like_email
 
 
 class Directory(Protocol):
-    """The two gateway reads identity resolution needs (a `Gateway` satisfies it)."""
+    """The gateway reads identity resolution needs (a `Gateway` satisfies it)."""
+
+    @property
+    def flavor(self) -> Flavor: ...
 
     def search_users(self, text: str) -> list[Account]: ...
 
     def user(self, key: str) -> Account | None: ...
 
+    def all_users(self) -> Iterator[Account]: ...
 
-def pick_by_email(email: str, found: Iterable[Account]) -> Account | None:
-    """The account an exact-email search means, or None.
 
-    An exact (case-insensitive) email match wins; when several match, the one active account. A
-    user whose profile hides the email is still found by an exact-email search, but without
-    `emailAddress`: a single hit with a hidden email is accepted.
+@dataclass(frozen=True)
+class Ambiguous:
+    """Accounts Jira answered with for an email, none of which can be taken for the person."""
+
+    candidates: tuple[Account, ...]
+
+
+@dataclass
+class Identities:
+    """What `Observed.directory` and `Observed.ambiguous` hold."""
+
+    directory: dict[str, Account] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[Account, ...]] = field(default_factory=dict)
+
+
+def pick_by_email(
+    email: str, found: Iterable[Account], flavor: Flavor
+) -> Account | Ambiguous | None:
+    """The account an exact-email search means; `Ambiguous` when no single one can be taken.
+
+    An account showing exactly this email (case-insensitive) wins; when several do, the one
+    active staff account. Only on Cloud, where profiles may hide emails: with no such account,
+    the one account in the answer that hides its email and whose display name does not look like
+    an email. Search matches only display names and emails, so such an account is there for its
+    email; one named like an email may be there for its name, and cannot be told from the person
+    (nor make them ambiguous). Accounts showing another email are prefix matches of somebody else.
     """
     wanted = email.casefold()
-    candidates = list(found)
+    candidates = list({a.key: a for a in found}.values())  # each account once
     exact = [a for a in candidates if a.email and a.email.casefold() == wanted]
     if len(exact) == 1:
         return exact[0]
-    if len(exact) > 1:
-        active = [a for a in exact if a.active]
-        return active[0] if len(active) == 1 else None
-    if len(candidates) == 1 and candidates[0].email is None:
-        return candidates[0]
-    return None
+    if exact:
+        preferred = [a for a in exact if a.active and a.is_staff(flavor)]
+        return preferred[0] if len(preferred) == 1 else Ambiguous(tuple(exact))
+    if flavor != "cloud":
+        return None  # Data Center shows every email: no account shows this one
+    hidden = [a for a in candidates if a.email is None]
+    plain = [a for a in hidden if not looks_like_email(a.display_name)]
+    if len(plain) == 1:
+        return plain[0]
+    return Ambiguous(tuple(plain or hidden)) if hidden else None
 
 
 def resolve_directory(
@@ -53,75 +91,81 @@ def resolve_directory(
     seen: Iterable[Account] = (),
     queues: Iterable[Queue] | None = None,
     concurrency: int = 8,
-) -> dict[str, Account]:
-    """`Observed.directory`: lookup key -> account for each person Jira knows (inactive included).
+) -> Identities:
+    """Lookup key -> account for each person Jira knows (inactive included), and the ambiguous.
 
-    People nobody can find are simply absent; `unresolved` turns that into diagnostics.
+    People nobody can find are simply absent; the plan turns that into errors.
     """
+    flavor = gateway.flavor
     jira = config.jira
     keys = sorted(
         {lookup_key(p, jira) for _, _, p in people(config.queues if queues is None else queues)}
     )
-    by_email: dict[str, Account] = {}
+    by_email: dict[str, list[Account]] = {}
     by_key: dict[str, Account] = {}
     for account in seen:
-        by_key.setdefault(account.key, account)
-        if account.email:
-            by_email.setdefault(account.email.casefold(), account)
+        if account.key in by_key or (flavor == "cloud" and account.account_type is None):
+            # The same member of several groups; or a Cloud bean without its type, which the
+            # plan could not tell to be staff: a lookup gets the whole account.
+            continue
+        by_key[account.key] = account
+        # Only a staff account answers an email without a search: for a customer or app account
+        # showing the email, the search may still find the staff account that is the person.
+        if account.email and account.is_staff(flavor):
+            by_email.setdefault(account.email.casefold(), []).append(account)
 
-    directory: dict[str, Account] = {}
+    result = Identities()
     pending: list[str] = []
     for key in keys:
         kind, value = key.split(":", 1)
-        known = by_email.get(value) if kind == "email" else by_key.get(value)
-        if known is not None:
-            directory[key] = known
+        known: Account | Ambiguous | None
+        if kind == "email":
+            known = pick_by_email(value, by_email.get(value, ()), flavor)
+        else:
+            known = by_key.get(value)
+        if isinstance(known, Account):
+            result.directory[key] = known
         else:
             pending.append(key)
 
-    def look_up(key: str) -> Account | None:
+    def look_up(key: str) -> Account | Ambiguous | None:
         kind, value = key.split(":", 1)
         if kind == "account":
             return gateway.user(value)
-        return pick_by_email(value, gateway.search_users(value))
+        return pick_by_email(value, gateway.search_users(value), flavor)
 
+    missing: list[str] = []
     if pending:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             for key, found in zip(pending, pool.map(look_up, pending), strict=True):
-                if found is not None:
-                    directory[key] = found
-    return directory
+                _record(result, key, found)
+                if found is None and key.startswith("email:"):
+                    missing.append(key)
+    if missing and flavor == "cloud":
+        _find_deactivated(gateway, missing, result)
+    return result
 
 
-def unresolved(
-    config: Config, directory: dict[str, Account], queues: Iterable[Queue] | None = None
-) -> list[Diagnostic]:
-    """One diagnostic per place a person is named who has no Jira account or an inactive one."""
-    found: list[Diagnostic] = []
-    for queue, role, person in people(config.queues if queues is None else queues):
-        key = lookup_key(person, config.jira)
-        account = directory.get(key)
-        who = f"{person.name} ({_identity(person, key)})"
-        if account is None:
-            found.append(
-                Diagnostic(
-                    f"queue {queue.name}, {role}: no Jira account for {who}", person.location
-                )
-            )
-        elif not account.active:
-            found.append(
-                Diagnostic(
-                    f"queue {queue.name}, {role}: the Jira account of {who} is deactivated",
-                    person.location,
-                )
-            )
-    return sorted(found, key=Diagnostic.sort_key)
+def _record(result: Identities, key: str, found: Account | Ambiguous | None) -> None:
+    if isinstance(found, Account):
+        result.directory[key] = found
+    elif isinstance(found, Ambiguous):
+        result.ambiguous[key] = found.candidates
 
 
-def _identity(person: Person, key: str) -> str:
-    if person.account_id:
-        return f"account_id {person.account_id}"
-    email = key.split(":", 1)[1]
-    if isinstance(person, Updater):
-        return f"username {person.username} -> {email}"
-    return email
+def _find_deactivated(gateway: Directory, missing: list[str], result: Identities) -> None:
+    """Cloud's `user/search` skips deactivated users: look for the missing emails among all.
+
+    One pass, stopped once every missing email has shown up; only accounts that show the email
+    can be recognised (a deactivated person who hides it stays "not found").
+    """
+    emails = {key.split(":", 1)[1]: key for key in missing}
+    found: dict[str, list[Account]] = {}
+    for account in gateway.all_users():
+        email = account.email.casefold() if account.email else None
+        if email in emails:
+            found.setdefault(email, []).append(account)
+            if found.keys() == emails.keys():
+                break
+    for email, accounts in found.items():
+        _record(result, emails[email], pick_by_email(email, accounts, "cloud"))

@@ -2,7 +2,8 @@
 
 Requests grow with queues and pages, never with people: components come in one request, managed
 groups are found with `groups/picker`, each group's members in pages of 50, and people already seen
-in those groups need no lookup at all. Independent reads run on a bounded thread pool.
+in those groups need no lookup at all (`identity`; on Cloud, a person found nowhere costs one pass
+over the site's accounts, whoever else is missing). Independent reads run on a bounded thread pool.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def read_observed(
     seen: list[Account] = [runner]
     seen += [m for g in groups for m in g.members]
     seen += [c.lead for c in components if c.lead is not None]
-    directory = resolve_directory(
+    identities = resolve_directory(
         gateway, config, seen=seen, queues=queues, concurrency=concurrency
     )
     return Observed(
@@ -74,7 +75,8 @@ def read_observed(
         components=tuple(sorted(components, key=lambda c: c.name.casefold())),
         groups=tuple(groups),
         jsm_queues=jsm,
-        directory=directory,
+        directory=identities.directory,
+        ambiguous=identities.ambiguous,
         runner=runner,
         unowned_groups=unowned,
     )

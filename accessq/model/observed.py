@@ -6,6 +6,7 @@ configuration without any I/O. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,6 +35,17 @@ class Target(_Frozen):
         return f"{self.url} ({where}, project {self.project})"
 
 
+STAFF_ACCOUNT_TYPE = "atlassian"
+
+
+def looks_like_email(display_name: str) -> bool:
+    """A display name with an `@` (after Unicode folding, so a full-width `＠` counts too).
+
+    Cloud's user search matches display names by prefix, so such a name can pose as any email.
+    """
+    return "@" in unicodedata.normalize("NFKC", display_name)
+
+
 class Account(_Frozen):
     """A Jira user. `key` is the accountId on Cloud and the username on Data Center."""
 
@@ -41,6 +53,14 @@ class Account(_Frozen):
     display_name: str = ""
     email: str | None = None  # None when the directory hides it
     active: bool = True
+    # Cloud's `accountType`: `atlassian` (staff), `customer` (a JSM portal customer, who picks
+    # their own display name) or `app`; None on Data Center, which has no such field.
+    account_type: str | None = None
+
+    def is_staff(self, flavor: Flavor) -> bool:
+        """Whether this account may be granted queue access: on Cloud only a regular Atlassian
+        account (an unreported type counts as not staff); Data Center reports no type."""
+        return flavor == "dc" or self.account_type == STAFF_ACCOUNT_TYPE
 
     def label(self) -> str:
         who = self.display_name or self.key
@@ -81,6 +101,9 @@ class Observed(_Frozen):
     jsm_queues: tuple[ObservedJsmQueue, ...] | None = None
     # Lookup key (see `lookup_key`) -> account, for each configured person Jira knows.
     directory: dict[str, Account] = Field(default_factory=dict)
+    # Lookup key -> the accounts Jira's search answered with when none of them can be taken for
+    # the person (several could be, or the only one hides its email behind an email-like name).
+    ambiguous: dict[str, tuple[Account, ...]] = Field(default_factory=dict)
     # The account accessq runs as; the safety rules never let a plan remove it.
     runner: Account | None = None
     # Names of groups with the prefix and a role suffix that accessq does not own (look-alikes

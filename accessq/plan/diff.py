@@ -41,6 +41,7 @@ from accessq.model.observed import (
     ObservedJsmQueue,
 )
 from accessq.plan.fingerprint import combine, parts_of
+from accessq.plan.identify import Refusal, identify
 from accessq.plan.model import (
     PHASE_OF,
     Action,
@@ -85,17 +86,6 @@ def _normalized(description: str, keywords: list[str] | tuple[str, ...]) -> tupl
     """What a component holding this text reads back as (so equal meaning is never a change)."""
     text = decode_description(encode_description(description, keywords))
     return text.description, list(text.keywords)
-
-
-def _describe_person(person: Contact | Updater, config: Config) -> str:
-    """How an error names a configured person: the identity the lookup used."""
-    if person.account_id:
-        return f"{person.name} [account {person.account_id}]"
-    if isinstance(person, Updater):
-        assert person.username is not None  # the model requires username or account_id
-        email = config.jira.email_of(person.username)
-        return f"{person.name} <{email}> (ACCESS username {person.username})"
-    return f"{person.name} <{person.email}>"
 
 
 def _removed_person(account: Account) -> PlanPerson:
@@ -317,38 +307,16 @@ class _Planner:
         # Watchers omitted are the agents: the same objects, reported once, under agents (the
         # roles are resolved in `queue.ROLES` order).
         for person in people:
-            account = self.observed.directory.get(lookup_key(person, self.config.jira))
+            found = identify(person, self.config, self.observed, f"{queue.name} {role}")
             first_report = id(person) not in self._reported
             self._reported.add(id(person))
-            if account is None:
+            if isinstance(found, Refusal):
                 if first_report:
-                    self.error(
-                        "unresolved_person",
-                        f"no Jira account found for {_describe_person(person, self.config)} "
-                        f"({queue.name} {role})",
-                        queue.name,
-                        person.location,
-                    )
+                    self.error(found.kind, found.message, queue.name, person.location)
+                if found.keep is not None:
+                    roster.keep.add(found.keep)
                 continue
-            if not account.active:
-                if first_report:
-                    self.error(
-                        "inactive_person",
-                        f"the Jira account of {_describe_person(person, self.config)} is "
-                        f"deactivated ({queue.name} {role})",
-                        queue.name,
-                        person.location,
-                    )
-                roster.keep.add(account.key)
-                continue
-            email = person.email if isinstance(person, Contact) and person.email else account.email
-            plan_person = PlanPerson(
-                account=account,
-                name=person.name,
-                email=email,
-                username=person.username if isinstance(person, Updater) else None,
-            )
-            roster.members.setdefault(account.key, _Member(plan_person, _short(person.location)))
+            roster.members.setdefault(found.account.key, _Member(found, _short(person.location)))
         return roster
 
     def rosters(self, queue: Queue) -> dict[Role, _Roster]:

@@ -29,6 +29,7 @@ them is what adds the marker. `managed` is for reviewers; apply writes nothing f
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,6 +91,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# How a configured person's account was established: the account shows the configured email;
+# Cloud hides the account's email and it is the one account an exact-email search finds; or the
+# configuration pins it by `account_id` (and Jira shows no email that agrees).
+Match = Literal["email", "hidden_email", "account_id"]
+
+
 class PlanPerson(_Model):
     """Who a membership change is about: the Jira account, and how the configuration names them."""
 
@@ -97,18 +104,47 @@ class PlanPerson(_Model):
     name: str
     email: str | None = None  # None when neither the configuration nor the directory shows one
     username: str | None = None  # awardee updaters: the ACCESS username
+    # None for a member as Jira lists them (a removal): `name` is then the account's own.
+    match: Match | None = None
 
     def label(self) -> str:
-        """`Jane Doe <jdoe@x.edu>`, or `Jane Doe [accountId]` when the email is hidden."""
-        return f"{self.name} <{self.email}>" if self.email else f"{self.name} [{self.account.key}]"
+        """`Jane Doe <jdoe@x.edu>` when the account shows that email; otherwise the account too.
+
+        `Priya Nair <pnair@x.edu> as Jira account "Priya N." (email hidden) [712020:...], found
+        by exact-email search`: a reviewer sees who is granted whenever a matching email did not
+        establish it. A member being removed reads as its account: `"Tom Becker" <...> [key]`.
+        """
+        if self.match is None:
+            # A member as Jira lists them: a display name is whatever its owner chose (a portal
+            # customer may pick a staff email), so it is quoted, with the email and key.
+            return account_text(self.account)
+        if self.match == "email":
+            return f"{self.name} <{self.email}>"
+        # A configured email the account does not show is unconfirmed: shown as given.
+        shown = self.account.email
+        named = f"{self.name} <{self.email}>" if self.email and self.email != shown else self.name
+        how = "found by exact-email search" if self.match == "hidden_email" else "by account_id"
+        return f"{named} as Jira account {account_text(self.account)}, {how}"
+
+
+def account_text(account: Account) -> str:
+    """`"Display Name" <email> [key]`: an account as Jira shows it, its name JSON-quoted."""
+    shown = f"<{account.email}>" if account.email else "(email hidden)"
+    return f"{json.dumps(account.display_name, ensure_ascii=False)} {shown} [{account.key}]"
 
 
 def lead_value(person: PlanPerson | Account | None) -> dict[str, Any] | None:
-    """The JSON form of a component lead in `before` / `after`: {key, name, email}."""
+    """The JSON form of a component lead in `before` / `after`: {key, name, email}.
+
+    A person the configuration names by a matching email is shown as configured; any other lead
+    as the Jira account itself (its display name and the email it shows).
+    """
     if person is None:
         return None
     if isinstance(person, PlanPerson):
-        return {"key": person.account.key, "name": person.name, "email": person.email}
+        if person.match in (None, "email"):
+            return {"key": person.account.key, "name": person.name, "email": person.email}
+        person = person.account
     return {"key": person.key, "name": person.display_name or person.key, "email": person.email}
 
 
@@ -155,7 +191,10 @@ class Change(_Model):
 
 ErrorKind = Literal[
     "unresolved_person",
+    "ambiguous_person",
     "inactive_person",
+    "account_mismatch",
+    "account_type",
     "conflict",
     "default_assignee",
     "name_clash",

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from accessq.config.loader import load_config
 from accessq.config.models import Config, JiraSettings
 from accessq.jira.identity import resolve_directory
 from accessq.model.naming import encode_description
-from accessq.model.observed import Account, Observed, ObservedComponent, ObservedGroup, Target
+from accessq.model.observed import (
+    Account,
+    Flavor,
+    Observed,
+    ObservedComponent,
+    ObservedGroup,
+    Target,
+)
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
 
 TARGET = Target(url="https://access-ci.atlassian.net", flavor="cloud", project="ATS")
-RUNNER = Account(key="bot", display_name="accessq automation", email="bot@access-ci.org")
+RUNNER = Account(
+    key="bot",
+    display_name="accessq automation",
+    email="bot@access-ci.org",
+    account_type="atlassian",
+)
 
 
 def person(key: str, name: str, email: str | None, *, active: bool = True) -> Account:
-    return Account(key=key, display_name=name, email=email, active=active)
+    return Account(key=key, display_name=name, email=email, active=active, account_type="atlassian")
 
 
 JDOE = person("712020:jdoe", "Jane Doe", "jdoe@illinois.edu")
@@ -78,10 +91,15 @@ def small_site() -> Observed:
 
 
 class FakeDirectory:
-    """The two user lookups `resolve_directory` makes, answered from the accounts given."""
+    """The user lookups `resolve_directory` makes, answered from the accounts given."""
+
+    flavor: Flavor = "cloud"
 
     def __init__(self, accounts: list[Account]) -> None:
         self.accounts = {a.key: a for a in accounts}
+
+    def all_users(self) -> Iterator[Account]:
+        return iter(self.accounts.values())
 
     def search_users(self, text: str) -> list[Account]:
         return [a for a in self.accounts.values() if (a.email or "").casefold() == text.casefold()]
@@ -107,8 +125,9 @@ def plan_of(config: Config, observed: Observed) -> Plan:
     seen += [c.lead for c in observed.components if c.lead is not None]
     if observed.runner is not None:
         seen.insert(0, observed.runner)
-    directory = resolve_directory(FakeDirectory(seen), config, seen=seen)
-    return diff(config, observed.model_copy(update={"directory": directory}))
+    found = resolve_directory(FakeDirectory(seen), config, seen=seen)
+    update = {"directory": found.directory, "ambiguous": found.ambiguous}
+    return diff(config, observed.model_copy(update=update))
 
 
 def settings(**values: object) -> JiraSettings:

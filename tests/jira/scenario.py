@@ -87,7 +87,7 @@ def config(flavor: str) -> Config:
                 updaters=[
                     Updater(name="Ada Lovelace", username="alovelace"),
                     Updater(name="Alan Turing", username="aturing"),
-                    Updater(name="Grace Hopper", username="gh", account_id=GHOPPER[flavor]),
+                    Updater(name="Grace Hopper", account_id=GHOPPER[flavor]),
                 ],
                 default_assignee="alovelace",
                 keywords=["confluence", "access wiki"],

@@ -48,6 +48,7 @@ def account(username: str) -> Account:
         display_name=str(user["name"]),
         email=None if user.get("email_hidden") else str(user["email"]),
         active=bool(user.get("active", True)),
+        account_type=str(user.get("account_type", "atlassian")),  # TARGET is Cloud
     )
 
 
@@ -142,7 +143,8 @@ def everything() -> tuple[Config, Observed]:
                 name="Jetstream-2",
                 description="Indiana University Jetstream2 cloud",
                 previously=["IU-Jetstream"],
-                agents=[contact("mgarcia", 29), contact("tbecker", 30)],
+                # Priya hides her email: the one account an exact-email search finds.
+                agents=[contact("mgarcia", 29), contact("tbecker", 30), contact("pnair", 31)],
             ).at(at(26)),
         ],
         awardee_queues=[

@@ -108,9 +108,11 @@ def test_people_missing_from_the_directory_or_deactivated_are_errors_at_their_li
     )
     plan = diff(config, observed)
     assert [str(e) for e in plan.errors] == [
-        "queues.yaml:5:7: error: no Jira account found for Jane Roe <jroe@x.edu> (Delta agents)",
+        "queues.yaml:5:7: error: no Jira account found for Jane Roe <jroe@x.edu> (Delta agents): "
+        "check the email, or give the person's account_id: if Jira hides their email",
         "queues.yaml:6:7: error: the Jira account of Ben Carter <bcarter@purdue.example.edu> is "
-        "deactivated (Delta agents)",
+        "deactivated (Delta agents): if they have left, delete the entry from the queue file, "
+        "and accessq takes the account out of the group",
     ]
     # The deactivated member is neither added nor removed; the others still plan.
     assert [(c.action, c.person.name if c.person else None) for c in plan.changes] == [
@@ -125,7 +127,8 @@ def test_an_updater_without_an_account_is_named_by_the_email_their_username_maps
     plan = diff(config, Observed(target=TARGET))
     assert [e.message for e in plan.errors] == [
         "no Jira account found for Ada Lovelace <alovelace@access.example.org> "
-        "(ACCESS username alovelace) (ACCESS-X updaters)"
+        "(ACCESS username alovelace) (ACCESS-X updaters): check the username and "
+        "jira.username_email, or give the person's account_id: if Jira hides their email"
     ]
 
 
@@ -135,7 +138,10 @@ def test_a_hidden_email_shows_the_account_key() -> None:
     plan = diff(config, _observed(config))
     [add, _] = [c for c in plan.changes if c.action == "add_member"]
     assert add.person is not None
-    assert add.person.label() == "Priya Nair [712020:ac5c6aa8-0aec]"
+    assert add.person.label() == (
+        'Priya Nair as Jira account "Priya Nair" (email hidden) [712020:ac5c6aa8-0aec], '
+        "by account_id"
+    )
 
 
 def test_rename_updates_the_component_and_moves_people_into_new_groups_before_old_ones_go() -> None:
@@ -247,8 +253,9 @@ def test_removals_wait_for_the_adds_of_the_same_group() -> None:
     remove = plan.change(f"remove_member:ats-delta-agents:{account('jdoe').key}")
     assert remove is not None
     assert remove.depends_on == [f"add_member:ats-delta-agents:{account('rpatel').key}"]
+    # A removal reads as the account Jira lists: its chosen name quoted, email and key.
     assert remove.person is not None and remove.person.label() == (
-        "Jane Doe <jdoe@illinois.example.edu>"
+        f'"Jane Doe" <jdoe@illinois.example.edu> [{account("jdoe").key}]'
     )
 
 

@@ -45,6 +45,12 @@ def test_the_golden_plan_exercises_every_change_kind() -> None:
         "updaters",
     }
     assert {c.role for c in plan.changes if c.action == "remove_member"} == {"agents", "watchers"}
+    # Every way a granted account is established, each shown as such.
+    assert {c.person.match for c in plan.changes if c.person and c.action == "add_member"} == {
+        "email",
+        "hidden_email",
+        "account_id",
+    }
     assert {e.kind for e in plan.errors} == {"conflict", "unresolved_person", "inactive_person"}
 
 

@@ -26,7 +26,12 @@ from tests.plan.builders import TARGET, USERS, account, contact, directory, upda
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = ["Delta", "Anvil", "Expanse", "Bridges-2", "ACCESS-ACO-Support", "ACCESS-CSSN-Support"]
 OLD_NAMES = ["NCSA-Delta", "IU-Jetstream", "Retired"]
-PEOPLE = sorted(u for u in USERS if u not in ("accessq-bot", "viewer"))  # bcarter is inactive
+# Staff of the demo directory (bcarter is inactive); not its portal customer nor app account.
+PEOPLE = sorted(
+    u
+    for u, user in USERS.items()
+    if u not in ("accessq-bot", "viewer") and user.get("account_type", "atlassian") == "atlassian"
+)
 DESCRIPTIONS = [
     "",
     "NCSA Delta",
