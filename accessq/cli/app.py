@@ -277,8 +277,12 @@ def plan(
     if summary is not None:
         from accessq.render.plan_markdown import render_markdown
 
-        with summary.open("a", encoding="utf-8") as handle:
-            handle.write(render_markdown(planned.plan, violations=planned.violations) + "\n")
+        text = render_markdown(planned.plan, violations=planned.violations) + "\n"
+        done = "the plan above is complete" + (f" and saved to {out}" if out else "")
+        try:
+            wf.append_step_summary(summary, text, done=done)
+        except wf.Stop as exc:
+            raise _stopped(exc) from None
     if planned.plan.has_errors:
         raise typer.Exit(EXIT_ERROR)
     if planned.blocking:
@@ -320,10 +324,7 @@ def apply(
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
     _quiet_logs(quiet)
     only = set(queue) if queue else None
-    try:
-        JOURNAL_DIR.mkdir(parents=True, exist_ok=True)  # before any write, not after the plan
-    except OSError as exc:
-        raise fail(f"cannot write the journal folder {JOURNAL_DIR}: {exc.strerror}") from None
+    _check_journal_folder()  # before any write, not after the plan
     try:
         saved = wf.read_plan_file(plan_file) if plan_file else None
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
@@ -355,14 +356,35 @@ def apply(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
 
 
+def _check_journal_folder() -> None:
+    """The journal folder exists and takes files, or one line and nothing happens."""
+    import tempfile
+
+    try:
+        JOURNAL_DIR.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=JOURNAL_DIR):
+            pass
+    except OSError as exc:
+        raise fail(
+            f"cannot write the journal folder {JOURNAL_DIR}: {exc.strerror or exc}; "
+            "nothing was changed: make it a writable folder, then run the same apply again"
+        ) from None
+
+
 def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
-    from accessq.apply.engine import Journal, execute
+    from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
     from accessq.cli.workflow import Stop as wf_stop
     from accessq.jira.errors import AuthenticationError, PermissionDenied
     from accessq.render.apply_report import render_result
 
-    journal = Journal(JOURNAL_DIR)
+    try:
+        journal = Journal(JOURNAL_DIR)
+    except JournalError as exc:
+        raise wf_stop(
+            f"error: {exc}; nothing was changed: make {JOURNAL_DIR} writable (or free some "
+            "space), then run the same apply again"
+        ) from None
     total, done = len(plan_.changes), 0
     try:
         with progress_bar("Applying", enabled=not quiet) as update:

@@ -131,7 +131,10 @@ def read_plan_file(path: Path) -> Plan:
     try:
         return plan_from_json(text)
     except PlanFileError as exc:
-        raise Stop(f"error: {path}: {exc}") from None
+        raise Stop(
+            f"error: {path}: {exc}; nothing was changed: make the plan again with "
+            f"`accessq plan QUEUES --out {path}`"
+        ) from None
 
 
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
@@ -180,3 +183,15 @@ def step_summary_path() -> Path | None:
     """GitHub Actions' job summary file, when running there."""
     value = os.environ.get("GITHUB_STEP_SUMMARY")
     return Path(value) if value else None
+
+
+def append_step_summary(path: Path, text: str, *, done: str) -> None:
+    """Add `text` to the job summary; one line saying what was `done` already if it cannot."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise Stop(
+            f"error: cannot write the job summary GITHUB_STEP_SUMMARY={str(path)!r}: "
+            f"{exc.strerror or exc}; {done}; fix the path (or unset it) and run again"
+        ) from None
