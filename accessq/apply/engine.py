@@ -49,8 +49,9 @@ class WritableJira(Protocol):
     def delete_component(self, component_id: str) -> None: ...
     def create_group(self, name: str) -> None: ...
     def delete_group(self, name: str) -> None: ...
-    def add_member(self, group: str, key: str) -> None: ...
-    def remove_member(self, group: str, key: str) -> None: ...
+    # False: Jira already had it so (the goal is reached, nothing was changed).
+    def add_member(self, group: str, key: str) -> bool | None: ...
+    def remove_member(self, group: str, key: str) -> bool | None: ...
     def jsm_queues(self) -> list[ObservedJsmQueue]: ...
     def create_jsm_queue(self, name: str, jql: str) -> ObservedJsmQueue: ...
     def update_jsm_queue(self, queue_id: str, *, name: str, jql: str) -> ObservedJsmQueue: ...
@@ -63,6 +64,11 @@ class StepResult:
     status: Status
     error: str | None = None
     seconds: float = 0.0
+    note: str | None = None  # e.g. Jira already had it so: done, but by someone else
+
+
+ALREADY_MEMBER = "already a member: Jira had it so before this step"
+ALREADY_GONE = "already not a member: Jira had it so before this step"
 
 
 @dataclass
@@ -166,6 +172,7 @@ def _step_record(result: StepResult, request_id: str | None) -> dict[str, Any]:
         "person": change.person.account.key if change.person else None,
         "result": result.status,
         "error": result.error,
+        "note": result.note,
         "seconds": round(result.seconds, 4),
         "request_id": request_id,
     }
@@ -200,7 +207,8 @@ class _Runner:
             raise LookupError(f"JSM queue {change.target!r} does not exist")
         return found.id
 
-    def run(self, change: Change) -> None:
+    def run(self, change: Change) -> str | None:
+        """Make the change; a note when Jira already had it so."""
         jira, after = self.jira, change.after
         match change.action:
             case "create_component":
@@ -231,9 +239,11 @@ class _Runner:
             case "delete_group":
                 jira.delete_group(change.target)
             case "add_member":
-                jira.add_member(change.target, str(after))
+                if jira.add_member(change.target, str(after)) is False:
+                    return ALREADY_MEMBER
             case "remove_member":
-                jira.remove_member(change.target, str(change.before))
+                if jira.remove_member(change.target, str(change.before)) is False:
+                    return ALREADY_GONE
             case "create_jsm_queue":
                 jira.create_jsm_queue(after["name"], after["jql"])
             case "update_jsm_queue":
@@ -242,6 +252,7 @@ class _Runner:
                 )
             case "delete_jsm_queue":
                 jira.delete_jsm_queue(self.jsm_queue_id(change))
+        return None
 
 
 def _blocked_by(
@@ -293,7 +304,7 @@ def execute(
     def run_one(change: Change) -> tuple[StepResult, str | None]:
         started = time.perf_counter()
         try:
-            runner.run(change)
+            note = runner.run(change)
         except Exception as exc:  # a failed change is a result, not a crash; one line
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, fatal) and result.stopped_by is None:
@@ -301,7 +312,8 @@ def execute(
             return StepResult(
                 change, "failed", message, time.perf_counter() - started
             ), request_id()
-        return StepResult(change, "done", None, time.perf_counter() - started), request_id()
+        elapsed = time.perf_counter() - started
+        return StepResult(change, "done", None, elapsed, note), request_id()
 
     def record(step: StepResult, rid: str | None) -> None:
         outcome[step.change.id] = step

@@ -480,11 +480,38 @@ class Gateway:
     # -- writes: groups ------------------------------------------------------------------------
 
     def create_group(self, name: str) -> None:
+        """Create an empty group. One that appeared since the plan was made is not taken over.
+
+        Jira refuses a name that exists (400). Such a group was made outside this apply (by
+        hand, or by another run) and may be granted anything anywhere: adding the planned
+        people to it would give them what nobody reviewed, so the step fails with one line and
+        the additions that depend on it are skipped. Only after a transient failure does an
+        existing, empty group count as our own first attempt having landed.
+        """
+
         def do() -> bool:
             self._send("POST", f"{API}/group", body={"name": name})
             return True
 
-        self._write(do, lambda: True if self.group_exists(name) else None)
+        def ours() -> bool | None:
+            try:
+                return True if self.group_members(name) == () else None
+            except NotFound:
+                return None
+
+        try:
+            self._write(do, ours)
+        except RequestRejected:
+            try:
+                members = self.group_members(name)
+            except NotFound:
+                raise  # refused for another reason: Jira's words say which
+            raise RequestRejected(
+                f"group {name} already exists (made outside this apply since the plan, "
+                f"{_count(len(members), 'member')}): accessq does not take over a group it did "
+                "not create, so nobody was added to it; run `accessq plan` again to review it",
+                status=400,
+            ) from None
 
     def delete_group(self, name: str) -> None:
         def do() -> bool:
@@ -493,27 +520,57 @@ class Gateway:
 
         self._write(do, lambda: None if self.group_exists(name) else True)
 
-    def add_member(self, group: str, key: str) -> None:
-        """Add the account `key` (accountId on Cloud, username on Data Center) to `group`."""
+    def add_member(self, group: str, key: str) -> bool:
+        """Add the account `key` (accountId on Cloud, username on Data Center) to `group`.
+
+        False when they already were a member: Jira refuses that (Data Center: 400 "Cannot add
+        user 'jdoe', user is already a member of 'g'"), and the goal is reached all the same.
+        """
         field = "accountId" if self.flavor == "cloud" else "name"
 
         def do() -> bool:
             self._send("POST", f"{API}/group/user", params={"groupname": group}, body={field: key})
             return True
 
-        self._write(do, lambda: True if self._is_member(group, key) else None)
+        try:
+            return self._write(do, lambda: True if self._is_member(group, key) else None)
+        except (RequestRejected, NotFound):
+            if self._membership_is(group, key, member=True):
+                return False
+            raise
 
-    def remove_member(self, group: str, key: str) -> None:
+    def remove_member(self, group: str, key: str) -> bool:
+        """Remove `key` from `group`; False when they were not a member (the goal, reached).
+
+        Data Center refuses that with 400 "Cannot remove user 'jdoe' from group 'g' since user
+        is not a member of 'g'"; Cloud's answer is not documented.
+        """
         param = "accountId" if self.flavor == "cloud" else "username"
 
         def do() -> bool:
             self._send("DELETE", f"{API}/group/user", params={"groupname": group, param: key})
             return True
 
-        self._write(do, lambda: None if self._is_member(group, key) else True)
+        try:
+            return self._write(do, lambda: None if self._is_member(group, key) else True)
+        except (RequestRejected, NotFound):
+            if self._membership_is(group, key, member=False):
+                return False
+            raise
 
     def _is_member(self, group: str, key: str) -> bool:
         return any(m.key == key for m in self.group_members(group))
+
+    def _membership_is(self, group: str, key: str, *, member: bool) -> bool:
+        """After Jira refused a membership change: does a fresh read show the goal reached?
+
+        Jira's wording differs by flavour, version and the account's language, so it is the
+        group's members that decide, never the text. A group that is gone reaches no goal.
+        """
+        try:
+            return self._is_member(group, key) is member
+        except NotFound:
+            return False
 
     # -- writes: JSM queue views ---------------------------------------------------------------
 
@@ -625,6 +682,10 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _int_or_str(value: str) -> int | str:

@@ -51,6 +51,10 @@ def render_result(result: ApplyResult) -> str:
         if by_queue:
             console.print(table)
     console.print(summarize(result.steps))
+    already = sum(1 for s in result.steps if s.note)
+    if already:
+        # Someone else made the same change since the plan was read: the goal, reached.
+        console.print(f"Of the done, {already} Jira already had so (see the journal's notes).")
     if result.journal:
         console.print(f"Journal: {result.journal}")
     if result.stopped_by is not None:
