@@ -44,11 +44,12 @@ def sandbox_dc(tmp_path: Path) -> Iterator[RunningSandbox]:
 
 @pytest.fixture
 def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
-    """Factory: `make_sandbox(flavor="cloud", seed=None, *, db=None, **faults)`.
+    """Factory: `make_sandbox(flavor="cloud", seed=None, *, db=None, options=None, **faults)`.
 
     seed: a Path or dict in the seed format (None: the demo seed). db: reuse a state file (e.g. to
-    restart on the same state); default a new file in tmp_path. faults: FaultConfig settings such
-    as latency_ms=50, rate_limit=10, error_next=2, drop_rate=0.5, random_seed=1.
+    restart on the same state); default a new file in tmp_path. options: sandbox options for this
+    run (SandboxOptions, over the seed's). faults: FaultConfig settings such as latency_ms=50,
+    rate_limit=10, error_next=2, drop_rate=0.5, random_seed=1.
     Every sandbox made is stopped at teardown.
     """
     from accessq.sandbox import start_background
@@ -61,10 +62,13 @@ def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
         seed: Path | Mapping[str, Any] | None = None,
         *,
         db: Path | None = None,
+        options: Mapping[str, Any] | None = None,
         **faults: Any,
     ) -> RunningSandbox:
         path = db if db is not None else tmp_path / f"sandbox-{next(counter)}-{flavor}.sqlite"
-        sandbox = start_background(db=path, flavor=flavor, seed=seed, faults=faults)
+        sandbox = start_background(
+            db=path, flavor=flavor, seed=seed, faults=faults, options=options
+        )
         started.append(sandbox)
         return sandbox
 

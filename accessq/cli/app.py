@@ -529,9 +529,19 @@ def sandbox_serve(
     rate_limit: Annotated[
         int, typer.Option(help="Requests allowed per second before 429; 0 is unlimited.")
     ] = 0,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            metavar="KEY=VALUE",
+            help="A sandbox option for this run (see docs/sandbox.md), e.g. "
+            "hidden_email_search=never; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the sandbox in the foreground until Ctrl-C."""
     from accessq.sandbox import serve
+    from accessq.sandbox.options import parse_assignments
 
     try:
         serve(
@@ -542,6 +552,7 @@ def sandbox_serve(
             seed=seed,
             latency_ms=latency_ms,
             rate_limit=rate_limit,
+            options=parse_assignments(option or []),
         )
     except (OSError, ValueError) as exc:
         raise fail(str(exc)) from None

@@ -7,9 +7,9 @@ Public API (imported lazily, so `import accessq.sandbox` stays cheap):
 - `serve(*, host, port, db, flavor, seed, latency_ms, rate_limit)`: the foreground server.
 - `reset(*, db, flavor, seed)`: wipe and re-seed a state file.
 - `start_background(*, db=None, flavor="cloud", seed=None, latency_ms=0, rate_limit=0,
-  host="127.0.0.1", port=0, faults=None) -> RunningSandbox`.
+  host="127.0.0.1", port=0, faults=None, options=None) -> RunningSandbox`.
 - `RunningSandbox` (`.url`, `.flavor`, `.db`, `.auth`, `.control`, `.stop()`, context manager),
-  `SandboxControl` (its `.control`), `FaultConfig`, `DEMO_SEED`, `SeedError`.
+  `SandboxControl` (its `.control`), `FaultConfig`, `SandboxOptions`, `DEMO_SEED`, `SeedError`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _LAZY = {
     "RunningSandbox": "accessq.sandbox.server",
     "SandboxControl": "accessq.sandbox.client",
     "FaultConfig": "accessq.sandbox.faults",
+    "SandboxOptions": "accessq.sandbox.options",
     "SeedError": "accessq.sandbox.seed",
     "load_seed": "accessq.sandbox.seed",
 }
@@ -36,6 +37,7 @@ __all__ = [
     "FaultConfig",
     "RunningSandbox",
     "SandboxControl",
+    "SandboxOptions",
     "SeedError",
     "load_seed",
     "reset",
@@ -46,6 +48,7 @@ __all__ = [
 if TYPE_CHECKING:
     from accessq.sandbox.client import SandboxControl
     from accessq.sandbox.faults import FaultConfig
+    from accessq.sandbox.options import SandboxOptions
     from accessq.sandbox.seed import SeedError, load_seed
     from accessq.sandbox.server import RunningSandbox, reset, serve, start_background
 

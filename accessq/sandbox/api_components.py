@@ -13,6 +13,7 @@ from accessq.sandbox.errors import (
     bad_request,
     not_found,
 )
+from accessq.sandbox.numbers import parse_id
 from accessq.sandbox.routing import API, Reply, route
 from accessq.sandbox.rows import Component, User
 from accessq.sandbox.seed import ASSIGNEE_TYPES
@@ -23,7 +24,8 @@ _WRITE = {"write": True, "denied": NO_PROJECT_ADMIN}
 
 
 def _component(ctx: RequestContext, raw_id: str) -> Component:
-    component = ctx.store.component(int(raw_id)) if raw_id.isdigit() else None
+    component_id = parse_id(raw_id)
+    component = ctx.store.component(component_id) if component_id is not None else None
     if component is None:
         raise not_found(f"The component with id {raw_id} does not exist.")
     return component
@@ -124,9 +126,7 @@ def update_component(ctx: RequestContext, version: str, id: str) -> Reply:
 def delete_component(ctx: RequestContext, version: str, id: str) -> Reply:
     component = _component(ctx, id)
     move_to = ctx.arg("moveIssuesTo")
-    if move_to is not None and (
-        move_to == id or ctx.store.component(int(move_to) if move_to.isdigit() else -1) is None
-    ):
+    if move_to is not None and (move_to == id or _component(ctx, move_to).id == component.id):
         raise not_found(f"The component with id {move_to} does not exist.")
     if not ctx.store.delete_component(component.id):
         raise not_found(f"The component with id {id} does not exist.")

@@ -19,6 +19,7 @@ from accessq.sandbox.errors import (
     bad_request,
     not_found,
 )
+from accessq.sandbox.numbers import INT32_MAX, INT64_MAX, parse_int
 from accessq.sandbox.routing import API, Reply, route
 from accessq.sandbox.rows import Group, User
 from accessq.sandbox.store import Conflict
@@ -28,7 +29,7 @@ BULK_PAGE_MAX = 50
 PICKER_DEFAULT = 20
 PICKER_LIMIT = 1000  # the sandbox's jira.ajax.autocomplete.limit
 _WRITE = {"write": True, "denied": NO_GROUP_ADMIN}
-_EXPAND_USERS = re.compile(r"^users\[(\d+):(\d+)\]$")
+_EXPAND_USERS = re.compile(r"users\[([^:\]]*):([^\]]*)\]")
 
 
 def _find_group(ctx: RequestContext) -> Group:
@@ -79,10 +80,14 @@ def get_group(ctx: RequestContext, version: str) -> Reply:
     group = _find_group(ctx)
     expand = ctx.arg("expand") or ""
     start, count = 0, render.GROUP_PAGE_SIZE
-    match = _EXPAND_USERS.match(expand)
+    match = _EXPAND_USERS.fullmatch(expand)
     if match:
-        start, end = int(match.group(1)), int(match.group(2))
-        count = max(0, min(end - start + 1, render.GROUP_PAGE_SIZE))
+        first = parse_int(match.group(1), minimum=0, maximum=INT32_MAX)
+        last = parse_int(match.group(2), minimum=0, maximum=INT32_MAX)
+        if first is None or last is None:
+            raise bad_request(f"The value '{expand}' is not valid for the parameter 'expand'.")
+        start = first
+        count = max(0, min(last - first + 1, render.GROUP_PAGE_SIZE))
     members, total = ctx.store.members_page(group, include_inactive=True, start=start, limit=count)
     if expand != "users" and not match:
         members = []  # not expanded: the count only
@@ -92,7 +97,7 @@ def get_group(ctx: RequestContext, version: str) -> Reply:
 @route(f"{API}/group/member")
 def group_members(ctx: RequestContext, version: str) -> Reply:
     group = _find_group(ctx)
-    start = ctx.int_arg("startAt", 0)
+    start = ctx.int_arg("startAt", 0, maximum=INT64_MAX)
     limit = min(ctx.int_arg("maxResults", MEMBER_PAGE_MAX, minimum=1), MEMBER_PAGE_MAX)
     members, total = ctx.store.members_page(
         group,
@@ -181,7 +186,7 @@ def remove_user(ctx: RequestContext, version: str) -> Reply:
 
 @route(f"{API}/group/bulk", flavors=("cloud",))
 def bulk_groups(ctx: RequestContext, version: str) -> Reply:
-    start = ctx.int_arg("startAt", 0)
+    start = ctx.int_arg("startAt", 0, maximum=INT64_MAX)
     limit = min(ctx.int_arg("maxResults", BULK_PAGE_MAX, minimum=1), BULK_PAGE_MAX)
     groups, total = ctx.store.groups_page(ctx.args("groupName"), ctx.args("groupId"), start, limit)
     values = [render.group_details(ctx, g) for g in groups]

@@ -12,6 +12,7 @@ from typing import Any
 from accessq.sandbox import render
 from accessq.sandbox.context import DC, RequestContext
 from accessq.sandbox.errors import NO_JSM_ADMIN, ApiError
+from accessq.sandbox.numbers import parse_id, parse_int
 from accessq.sandbox.routing import JSM, Reply, route
 from accessq.sandbox.rows import Project, Queue
 from accessq.sandbox.seed import DEFAULT_QUEUE_FIELDS
@@ -30,8 +31,18 @@ def _jsm_error(status: int, message: str, key: str) -> ApiError:
 
 
 def _service_desk(ctx: RequestContext, ref: str) -> Project:
+    """The service desk a `{serviceDeskId}` names: its id, or a project identifier (the project
+    key, `projectKey:KEY`, `projectId:N`) or `serviceDeskId:N`, as JSM accepts."""
     project = ctx.store.project()
-    if ref not in (str(project.service_desk_id), project.key, str(project.id)):
+    kind, sep, value = ref.partition(":")
+    if not sep:
+        kind, value = ("serviceDeskId", ref) if parse_id(ref) is not None else ("projectKey", ref)
+    wanted = {
+        "serviceDeskId": lambda: parse_id(value) == project.service_desk_id,
+        "projectId": lambda: parse_id(value) == project.id,
+        "projectKey": lambda: value == project.key,
+    }.get(kind)
+    if wanted is None or not wanted():
         raise _jsm_error(
             404,
             f"The service desk with ID '{ref}' does not exist.",
@@ -49,11 +60,12 @@ def _project_by_key(ctx: RequestContext, key: str) -> Project:
     return project
 
 
-def _queue(ctx: RequestContext, queue_id: int) -> Queue:
-    queue = ctx.store.queue(queue_id)
+def _queue(ctx: RequestContext, raw_id: str | int) -> Queue:
+    queue_id = parse_id(raw_id)
+    queue = ctx.store.queue(queue_id) if queue_id is not None else None
     if queue is None:
         raise _jsm_error(
-            404, f"The queue with ID {queue_id} does not exist.", "sd.queue.error.not.found"
+            404, f"The queue with ID {raw_id} does not exist.", "sd.queue.error.not.found"
         )
     return queue
 
@@ -90,8 +102,8 @@ def queues(ctx: RequestContext, sd: str) -> Reply:
     return Reply(render.jsm_page(ctx, values, start, limit, len(all_queues)))
 
 
-@route(f"{SDAPI}/servicedesk/<sd>/queue/<int:queue_id>", **_READ)
-def queue(ctx: RequestContext, sd: str, queue_id: int) -> Reply:
+@route(f"{SDAPI}/servicedesk/<sd>/queue/<queue_id>", **_READ)
+def queue(ctx: RequestContext, sd: str, queue_id: str) -> Reply:
     project = _service_desk(ctx, sd)
     include_count = ctx.bool_arg("includeCount", False)
     return Reply(
@@ -152,8 +164,8 @@ def _create(ctx: RequestContext, columns_key: str) -> Queue:
         raise _jsm_error(400, str(exc), "sd.queue.error.name.exists") from None
 
 
-def _update(ctx: RequestContext, queue_id: int, columns_key: str) -> Queue:
-    _queue(ctx, queue_id)
+def _update(ctx: RequestContext, raw_id: str, columns_key: str) -> Queue:
+    queue_id = _queue(ctx, raw_id).id
     values = _queue_fields(ctx.json_body(), columns_key=columns_key, partial=True)
     try:
         updated = ctx.store.update_queue(queue_id, **values)
@@ -183,11 +195,11 @@ def internal_create(ctx: RequestContext, project_key: str) -> Reply:
     return Reply(render.internal_queue_json(created, _order(ctx, created.id)))
 
 
-@route(f"{INTERNAL}/<int:queue_id>", "PUT", **_WRITE)
-def internal_update(ctx: RequestContext, project_key: str, queue_id: int) -> Reply:
+@route(f"{INTERNAL}/<queue_id>", "PUT", **_WRITE)
+def internal_update(ctx: RequestContext, project_key: str, queue_id: str) -> Reply:
     _project_by_key(ctx, project_key)
     updated = _update(ctx, queue_id, "columns")
-    return Reply(render.internal_queue_json(updated, _order(ctx, queue_id)))
+    return Reply(render.internal_queue_json(updated, _order(ctx, updated.id)))
 
 
 @route(INTERNAL, "PUT", **_WRITE)
@@ -196,15 +208,10 @@ def internal_delete(ctx: RequestContext, project_key: str) -> Reply:
     _project_by_key(ctx, project_key)
     deleted = ctx.json_body().get("deleted")
     if not isinstance(deleted, list) or not all(
-        isinstance(i, int) or (isinstance(i, str) and i.isdigit()) for i in deleted
+        isinstance(i, int | str) and parse_int(i) is not None for i in deleted
     ):
         raise _jsm_error(400, "'deleted' must be a list of queue IDs.", "sd.queue.error.invalid")
-    ids = [int(i) for i in deleted]
-    missing = [i for i in ids if ctx.store.queue(i) is None]
-    if missing:
-        raise _jsm_error(
-            404, f"The queue with ID {missing[0]} does not exist.", "sd.queue.error.not.found"
-        )
+    ids = [_queue(ctx, i).id for i in deleted]  # 404 for the first that does not exist
     ctx.store.delete_queues(ids)
     return Reply(None, 204)
 
@@ -215,18 +222,17 @@ def public_create(ctx: RequestContext, sd: str) -> Reply:
     return Reply(render.queue_json(ctx, _create(ctx, "fields"), project, include_count=False), 201)
 
 
-@route(f"{SDAPI}/servicedesk/<sd>/queue/<int:queue_id>", "POST", flavors=(DC,), **_WRITE)
-def public_update(ctx: RequestContext, sd: str, queue_id: int) -> Reply:
+@route(f"{SDAPI}/servicedesk/<sd>/queue/<queue_id>", "POST", flavors=(DC,), **_WRITE)
+def public_update(ctx: RequestContext, sd: str, queue_id: str) -> Reply:
     project = _service_desk(ctx, sd)
     updated = _update(ctx, queue_id, "fields")
     return Reply(render.queue_json(ctx, updated, project, include_count=False))
 
 
-@route(f"{SDAPI}/servicedesk/<sd>/queue/<int:queue_id>", "DELETE", flavors=(DC,), **_WRITE)
-def public_delete(ctx: RequestContext, sd: str, queue_id: int) -> Reply:
+@route(f"{SDAPI}/servicedesk/<sd>/queue/<queue_id>", "DELETE", flavors=(DC,), **_WRITE)
+def public_delete(ctx: RequestContext, sd: str, queue_id: str) -> Reply:
     _service_desk(ctx, sd)
-    _queue(ctx, queue_id)
-    ctx.store.delete_queues([queue_id])
+    ctx.store.delete_queues([_queue(ctx, queue_id).id])
     return Reply(None, 204)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from accessq.sandbox import render
 from accessq.sandbox.context import RequestContext
 from accessq.sandbox.errors import not_found
+from accessq.sandbox.numbers import INT64_MAX
 from accessq.sandbox.routing import API, Reply, route
 from accessq.sandbox.rows import Project
 
@@ -44,7 +45,7 @@ def project_components(ctx: RequestContext, version: str, key: str) -> Reply:
 @route(f"{API}/project/<key>/component")
 def project_components_paged(ctx: RequestContext, version: str, key: str) -> Reply:
     project = find_project(ctx, key)
-    start = ctx.int_arg("startAt", 0)
+    start = ctx.int_arg("startAt", 0, maximum=INT64_MAX)
     limit = min(ctx.int_arg("maxResults", 50, minimum=1), COMPONENT_PAGE_MAX)
     components = ctx.store.components()
     query = (ctx.arg("query") or "").lower()

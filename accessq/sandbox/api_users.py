@@ -49,14 +49,14 @@ def _dc_user(ctx: RequestContext) -> User:
 
 @route(f"{API}/user/search")
 def search_users(ctx: RequestContext, version: str) -> Reply:
-    """Prefix search on name and email (Cloud: a hidden email matches only exactly).
+    """Prefix search on display name (or a word of it) and email; DC also on username.
 
-    Active users only unless includeInactive=true (the jira library sends both flags).
+    Cloud returns active users only (it has no includeActive/includeInactive parameters) and,
+    for a user whose profile hides the email, matches the whole address only (the sandbox
+    option `hidden_email_search`). Data Center: active users unless includeInactive=true.
     """
     start = ctx.int_arg("startAt", 0)
     limit = min(ctx.int_arg("maxResults", 50, minimum=1), SEARCH_MAX)
-    include_active = ctx.bool_arg("includeActive", True)
-    include_inactive = ctx.bool_arg("includeInactive", False)
     if ctx.cloud:
         if ctx.arg("username") is not None:
             raise bad_request(GDPR_USERNAME_PARAM)
@@ -65,22 +65,26 @@ def search_users(ctx: RequestContext, version: str) -> Reply:
             raise bad_request("The parameters 'query' and 'accountId' cannot be used together.")
         if account_id:
             user = ctx.store.user_by_account_id(account_id)
-            found = [user] if user is not None and start == 0 else []
+            found = [user] if user is not None and user.active and start == 0 else []
             return Reply([render.user_json(ctx, u) for u in found])
         if not query:
             raise bad_request(
                 "One of the query parameters 'query', 'accountId' or 'property' is required."
             )
         text, by_username = query, False
+        include_active, include_inactive = True, False
     else:
         username = ctx.arg("username")
         if not username:
             raise bad_request("The username query parameter was not provided")
         text, by_username = username, True
+        include_active = ctx.bool_arg("includeActive", True)
+        include_inactive = ctx.bool_arg("includeInactive", False)
     users = ctx.store.search_users(
         text.strip(),
         match_username=by_username,
         respect_hidden_email=ctx.cloud,
+        hidden_email_exact=ctx.options.hidden_email_search == "exact",
         include_active=include_active,
         include_inactive=include_inactive,
         start=start,

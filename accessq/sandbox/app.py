@@ -20,18 +20,28 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from accessq.sandbox import api_components, api_groups, api_jsm, api_project, api_users
+from accessq.sandbox import (
+    api_components,
+    api_groups,
+    api_jsm,
+    api_project,
+    api_properties,
+    api_users,
+    echo,
+)
 from accessq.sandbox.auth import authenticate
 from accessq.sandbox.context import CLOUD, RequestContext
 from accessq.sandbox.control import PREFIX, ControlApp
 from accessq.sandbox.errors import NOT_AUTHENTICATED_CLOUD, NOT_AUTHENTICATED_DC, ApiError
 from accessq.sandbox.faults import FaultInjector, Verdict
+from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.routing import JSM, Endpoint, Reply, build_map, template
 from accessq.sandbox.stats import RequestStats
 from accessq.sandbox.store import Store
 
 ALL_ROUTES = [
     *api_project.ROUTES,
+    *api_properties.ROUTES,
     *api_components.ROUTES,
     *api_groups.ROUTES,
     *api_users.ROUTES,
@@ -69,12 +79,38 @@ def _error_response(error: ApiError, family: str) -> Response:
     return response
 
 
+def _redirect(verdict: Verdict, request: Request) -> Response:
+    """A write answered with a redirect (a proxy's, or a site that moved), not performed."""
+    base = verdict.redirect_to
+    if not base:
+        port = request.host.rpartition(":")[2] if request.host.rpartition(":")[0] else ""
+        base = f"http://127.0.0.2:{port}" if port.isdigit() else "http://127.0.0.2"
+    query = request.query_string.decode("latin-1")
+    location = f"{base}{request.path}" + (f"?{query}" if query else "")
+    phrase = {301: "Moved Permanently", 302: "Found", 307: "Temporary Redirect"}.get(
+        verdict.status or 0, "Permanent Redirect"
+    )
+    title = f"{verdict.status} {phrase}"
+    page = f"<html><head><title>{title}</title></head><body>{phrase}</body></html>"
+    response = Response(page, status=verdict.status, content_type="text/html; charset=utf-8")
+    response.headers["Location"] = location
+    response.autocorrect_location_header = False
+    return response
+
+
 class SandboxApp:
     def __init__(
-        self, store: Store, flavor: str, faults: FaultInjector, stats: RequestStats, db_label: str
+        self,
+        store: Store,
+        flavor: str,
+        faults: FaultInjector,
+        stats: RequestStats,
+        db_label: str,
+        options: SandboxOptions | None = None,
     ) -> None:
         self.store = store
         self.flavor = flavor
+        self.options = options if options is not None else store.options()
         self.faults = faults
         self.stats = stats
         self.url_map = _url_map(flavor)
@@ -89,6 +125,7 @@ class SandboxApp:
             "db": self.db_label,
             "project": {"key": project.key, "name": project.name, "id": project.id},
             "service_desk_id": project.service_desk_id,
+            "options": self.options.to_dict(),
             "accounts": [
                 {"login": login, "token": token, "role": role}
                 for login, token, role in self.store.accounts()
@@ -112,12 +149,15 @@ class SandboxApp:
             self._drop(environ)
         account: str | None = None
         if verdict.status is not None:
-            response = self._injected(verdict, family)
+            response = self._injected(verdict, family, request)
         else:
             try:
                 response, account = self._dispatch(request, rule, args)
             finally:
                 self.store.release()
+        if verdict.echo and echo.echoes(response.status_code):
+            authorization = request.headers.get("Authorization")
+            response = echo.apply(response, authorization, verdict.echo, family == JSM)
         for name, value in verdict.headers.items():
             response.headers.setdefault(name, value)
         # Jira tags every answer with a request id; accessq's journal records it.
@@ -161,7 +201,7 @@ class SandboxApp:
             if endpoint.write and account is not None and not account.is_admin:
                 raise ApiError(403, endpoint.denied, i18n_key="sd.permission.error")
             ctx = RequestContext(
-                request, self.store, self.flavor, account, args.get("version", "2")
+                request, self.store, self.flavor, account, args.get("version", "2"), self.options
             )
             reply: Reply = endpoint.handler(ctx, **args)
             response = _json_response(reply.body, reply.status)
@@ -173,8 +213,10 @@ class SandboxApp:
         return response, account.login if account else None
 
     @staticmethod
-    def _injected(verdict: Verdict, family: str) -> Response:
+    def _injected(verdict: Verdict, family: str, request: Request) -> Response:
         status = verdict.status or 500
+        if 300 <= status < 400:
+            return _redirect(verdict, request)
         if status == 429:
             return _error_response(
                 ApiError(429, "Rate limit exceeded.", i18n_key="sd.rate.limit"), family

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request
 
 from accessq.sandbox.errors import ApiError, bad_request
+from accessq.sandbox.numbers import INT32_MAX, parse_int
+from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import Account
 from accessq.sandbox.store import Store
 
@@ -25,6 +27,7 @@ class RequestContext:
     flavor: str
     account: Account | None
     api_version: str = "2"
+    options: SandboxOptions = field(default_factory=SandboxOptions)
 
     @property
     def cloud(self) -> bool:
@@ -46,16 +49,16 @@ class RequestContext:
     def args(self, name: str) -> list[str]:
         return self.request.args.getlist(name)
 
-    def int_arg(self, name: str, default: int, *, minimum: int = 0) -> int:
+    def int_arg(
+        self, name: str, default: int, *, minimum: int = 0, maximum: int = INT32_MAX
+    ) -> int:
+        """A whole-number parameter (Jira's int32 unless maximum says otherwise); 400 if not."""
         raw = self.request.args.get(name)
         if raw is None or raw == "":
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise bad_request(
-                f"The value '{raw}' is not valid for the parameter '{name}'."
-            ) from None
+        value = parse_int(raw.strip())
+        if value is None or value > maximum:
+            raise bad_request(f"The value '{raw}' is not valid for the parameter '{name}'.")
         if value < minimum:
             raise bad_request(f"The parameter '{name}' must be at least {minimum}.")
         return value

@@ -1,4 +1,5 @@
-"""Injected faults: latency, a request budget per window (429), 5xx bursts, dropped connections.
+"""Injected faults: latency, a request budget per window (429), 5xx bursts, dropped connections,
+error answers that echo the caller's credentials, and writes answered with a redirect.
 
 One `FaultInjector` per server decides, for each request under `/rest`, what happens to it. Its
 configuration can be replaced at run time (the control endpoint). With `random_seed` set, the random
@@ -10,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +20,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 ERROR_STATUSES = (500, 502, 503, 504)
+REDIRECT_STATUSES = (301, 302, 307, 308)
+ECHO_FORMATS = ("json", "html")
+WRITE_METHODS = ("POST", "PUT", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,16 @@ class FaultConfig:
     error_retry_after_s: int | None = None  # Retry-After sent with injected 503s
     drop_next: int = 0  # the next N matching requests get their connection closed, no answer
     drop_rate: float = 0.0  # ... or this fraction of them
-    methods: tuple[str, ...] = ()  # errors and drops only for these methods (empty: all)
+    # Error answers (400, 401, 5xx) echo the request's Authorization header and what it decodes
+    # to: in the body (json: Jira's error body; html: an HTML error page) and in an
+    # X-Authentication-Denied-Reason header. For checking that clients never repeat them.
+    echo_credentials: bool = False
+    echo_format: str = "json"
+    # Writes (POST, PUT, DELETE) are answered with a redirect and not performed.
+    redirect_writes: bool = False
+    redirect_status: int = 307  # 301, 302, 307 or 308
+    redirect_to: str = ""  # scheme://host[:port] of the Location; "": 127.0.0.2, same port
+    methods: tuple[str, ...] = ()  # faults other than latency and 429s: only these methods
     paths: tuple[str, ...] = ()  # ... and paths matching these fnmatch patterns (empty: all)
     random_seed: int | None = None  # seeds the random choices, for reproducible runs
 
@@ -79,6 +93,24 @@ def _check(name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ValueError("rate_window_s must be a positive number of seconds")
         return float(value)
+    if name in ("echo_credentials", "redirect_writes"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false")
+        return value
+    if name == "echo_format":
+        if value not in ECHO_FORMATS:
+            raise ValueError(f"echo_format must be one of {', '.join(ECHO_FORMATS)}")
+        return value
+    if name == "redirect_status":
+        if value not in REDIRECT_STATUSES:
+            raise ValueError(
+                f"redirect_status must be one of {', '.join(map(str, REDIRECT_STATUSES))}"
+            )
+        return int(value)
+    if name == "redirect_to":
+        if not isinstance(value, str) or (value and not re.fullmatch(r"https?://[^/?#\s]+", value)):
+            raise ValueError("redirect_to must be scheme://host[:port] (or empty: 127.0.0.2)")
+        return value
     if name == "error_status":
         if value not in ERROR_STATUSES:
             raise ValueError(f"error_status must be one of {', '.join(map(str, ERROR_STATUSES))}")
@@ -98,9 +130,11 @@ class Verdict:
 
     delay_s: float = 0.0
     drop: bool = False
-    status: int | None = None  # an injected answer (429 or 5xx)
+    status: int | None = None  # an injected answer (429, 5xx, or a redirect)
     reason: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    echo: str = ""  # an error answer echoes the credentials: "json" or "html" ("": no)
+    redirect_to: str = ""  # with a redirect status: the Location's scheme://host[:port]
 
 
 class FaultInjector:
@@ -151,6 +185,8 @@ class FaultInjector:
                 jitter = self._rng.uniform(0, config.jitter_ms) if config.jitter_ms else 0.0
                 verdict.delay_s = (config.latency_ms + jitter) / 1000
             matches = self._matches(config, method, path)
+            if matches and config.echo_credentials:
+                verdict.echo = config.echo_format
             if matches and self._take(config.drop_rate, "_drop_left"):
                 verdict.drop, verdict.reason = True, "dropped"
                 return verdict
@@ -165,6 +201,9 @@ class FaultInjector:
                 )
                 if config.error_status == 503 and config.error_retry_after_s is not None:
                     verdict.headers["Retry-After"] = str(config.error_retry_after_s)
+            elif matches and config.redirect_writes and method.upper() in WRITE_METHODS:
+                verdict.status, verdict.reason = config.redirect_status, "redirected"
+                verdict.redirect_to = config.redirect_to
             return verdict
 
     @staticmethod

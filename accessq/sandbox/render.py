@@ -44,7 +44,7 @@ def user_json(ctx: RequestContext, user: User, *, details: bool = False) -> dict
     out: dict[str, Any] = {"self": user_self(ctx, user)}
     if ctx.cloud:
         out["accountId"] = user.account_id
-        out["accountType"] = "atlassian"
+        out["accountType"] = user.account_type
         if not user.email_hidden:  # Cloud privacy: the field is left out, not null
             out["emailAddress"] = user.email
     else:
@@ -65,6 +65,7 @@ def user_brief(ctx: RequestContext, user: User) -> dict[str, Any]:
     out: dict[str, Any] = {"self": user_self(ctx, user)}
     if ctx.cloud:
         out["accountId"] = user.account_id
+        out["accountType"] = user.account_type
     else:
         out["key"] = user.key
         out["name"] = user.username

@@ -17,6 +17,7 @@ class User:
     active: bool
     email_hidden: bool
     time_zone: str
+    account_type: str = "atlassian"  # Cloud's accountType: atlassian, customer or app
 
     @property
     def key(self) -> str:
@@ -71,7 +72,7 @@ class Project:
 
 
 def user_from_row(row: Sequence[object]) -> User:
-    pk, account_id, username, display_name, email, active, hidden, time_zone = row
+    pk, account_id, username, display_name, email, active, hidden, time_zone, kind = row[:9]
     return User(
         int(str(pk)),
         str(account_id),
@@ -81,6 +82,7 @@ def user_from_row(row: Sequence[object]) -> User:
         bool(active),
         bool(hidden),
         str(time_zone),
+        str(kind),
     )
 
 

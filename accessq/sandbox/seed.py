@@ -10,17 +10,19 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
 
 DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
-SECTIONS = ("project", "users", "groups", "components", "accounts", "queues")
+ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
+SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options")
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -39,6 +41,7 @@ class SeedUser:
     active: bool = True
     email_hidden: bool = False
     time_zone: str = "America/Chicago"
+    account_type: str = "atlassian"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Seed:
     components: tuple[SeedComponent, ...] = ()
     accounts: tuple[SeedAccount, ...] = ()
     queues: tuple[SeedQueue, ...] = ()
+    options: SandboxOptions = field(default_factory=SandboxOptions)
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -161,7 +165,8 @@ class _Builder:
             self.unique([q.name.lower() for q in queues], self.items(data, "queues"), "queue name")
         else:
             queues = default_queues(key)
-        return Seed(key, name, users, groups, components, accounts, queues)
+        options = self.options(data.get("options"), data)
+        return Seed(key, name, users, groups, components, accounts, queues, options)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -196,6 +201,7 @@ class _Builder:
                 "active",
                 "email_hidden",
                 "time_zone",
+                "account_type",
             ),
         )
         name = self.text(raw, "name", where)
@@ -216,6 +222,7 @@ class _Builder:
             time_zone=self.text(raw, "time_zone", where)
             if "time_zone" in raw
             else "America/Chicago",
+            account_type=self.choice(raw, "account_type", where, ACCOUNT_TYPES),
         )
 
     def group(self, raw: Any, index: int, lookup: _UserLookup) -> SeedGroup:
@@ -283,6 +290,16 @@ class _Builder:
             raise self.fail(raw, f"{where}: fields must be a list of field ids")
         return SeedQueue(self.text(raw, "name", where), self.text(raw, "jql", where), tuple(fields))
 
+    def options(self, raw: Any, parent: Any) -> SandboxOptions:
+        if raw is None:
+            return SandboxOptions()
+        if not isinstance(raw, Mapping):
+            raise self.fail(parent, "options must be a mapping of option: value")
+        try:
+            return SandboxOptions.build(**raw)
+        except ValueError as exc:
+            raise self.fail(raw, f"options: {exc}") from None
+
     # -- checks ----------------------------------------------------------------------------
 
     def items(self, data: Mapping[str, Any], section: str) -> list[Any]:
@@ -317,6 +334,13 @@ class _Builder:
         if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
             raise self.fail(raw, f"{where}: {key} must be a non-empty string")
         return str(value).strip()
+
+    def choice(self, raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str:
+        """One of `allowed` (the first is the default when the key is absent)."""
+        value = raw.get(key, allowed[0])
+        if value not in allowed:
+            raise self.fail(raw, f"{where}: {key} must be one of {', '.join(allowed)}")
+        return str(value)
 
     def flag(self, raw: Mapping[str, Any], key: str, where: str, *, default: bool) -> bool:
         value = raw.get(key, default)
@@ -374,6 +398,7 @@ def _default_accounts(
 
 
 __all__ = [
+    "ACCOUNT_TYPES",
     "ASSIGNEE_TYPES",
     "DEMO_SEED",
     "Seed",

@@ -25,6 +25,7 @@ from accessq.sandbox.app import SandboxApp
 from accessq.sandbox.client import SandboxControl
 from accessq.sandbox.context import FLAVORS
 from accessq.sandbox.faults import FaultConfig, FaultInjector
+from accessq.sandbox.options import SandboxOptions, merged
 from accessq.sandbox.seed import load_seed
 from accessq.sandbox.stats import RequestStats
 from accessq.sandbox.store import Store
@@ -133,10 +134,17 @@ def open_store(db: Path, flavor: str, seed: SeedSource) -> tuple[Store, bool]:
 
 
 def _make_server(
-    host: str, port: int, store: Store, flavor: str, faults: FaultConfig, db_label: str
+    host: str,
+    port: int,
+    store: Store,
+    flavor: str,
+    faults: FaultConfig,
+    db_label: str,
+    options: Mapping[str, Any] | None = None,
 ) -> _Server:
     _check_address(host, port)
-    app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label)
+    settings = merged(store.options(), options)
+    app = SandboxApp(store, flavor, FaultInjector(faults), RequestStats(), db_label, settings)
     # Werkzeug reports a busy port itself, on stderr in two lines, then exits; say it in one.
     said = io.StringIO()
     try:
@@ -164,13 +172,18 @@ def serve(
     seed: Path | None,
     latency_ms: int,
     rate_limit: int,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
-    """Serve in the foreground until Ctrl-C; print the URL and the sign-in accounts to stderr."""
+    """Serve in the foreground until Ctrl-C; print the URL and the sign-in accounts to stderr.
+
+    options: sandbox options (see `SandboxOptions`) for this run, over the seed's.
+    """
     _check_address(host, port)
     faults = FaultConfig.build(latency_ms=latency_ms, rate_limit=rate_limit)
+    SandboxOptions.build(**dict(options or {}))  # a bad option fails before any file opens
     store, was_new = open_store(db, flavor, seed)
     try:
-        server = _make_server(host, port, store, flavor, faults, str(db))
+        server = _make_server(host, port, store, flavor, faults, str(db), options)
         url = _url(server)
         accounts = ", ".join(
             f"{login} / {token} ({role})" for login, token, role in store.accounts()
@@ -181,6 +194,10 @@ def serve(
             f"  sign in: {accounts}",
             f"  faults and request counts: {url}/_sandbox/faults, {url}/_sandbox/stats",
         ]
+        chosen = server.app.options.to_dict()  # type: ignore[attr-defined]
+        changed = {k: v for k, v in chosen.items() if SandboxOptions().to_dict()[k] != v}
+        if changed:
+            lines.append("  options: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
         if not was_new and seed is not None:
             lines.append(
                 f"  note: {db} already exists, so --seed was not used (sandbox reset re-seeds)"
@@ -290,15 +307,18 @@ def start_background(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> RunningSandbox:
     """Serve a sandbox from a daemon thread on a free loopback port (port=0) and return it.
 
     db None: a temporary file, removed on stop. A new db is seeded with seed (or the demo seed);
-    an existing one is reused as it is. `faults` are further FaultConfig settings.
+    an existing one is reused as it is. `faults` are further FaultConfig settings; `options`
+    sandbox options (`SandboxOptions`) for this run, over the seed's.
     """
     _check_address(host, port)
     settings = {"latency_ms": latency_ms, "rate_limit": rate_limit, **dict(faults or {})}
     config = FaultConfig.build(**settings)
+    SandboxOptions.build(**dict(options or {}))  # a bad option fails before any file opens
     temp_dir = Path(tempfile.mkdtemp(prefix="accessq-sandbox-")) if db is None else None
     path = db if db is not None else temp_dir / "sandbox.sqlite"  # type: ignore[operator]
     try:
@@ -308,7 +328,7 @@ def start_background(
             shutil.rmtree(temp_dir, ignore_errors=True)
         raise
     try:
-        server = _make_server(host, port, store, flavor, config, str(path))
+        server = _make_server(host, port, store, flavor, config, str(path), options)
     except BaseException:
         store.close()
         raise

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from accessq.sandbox.numbers import parse_id
+from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import (
     Account,
     Component,
@@ -42,7 +44,8 @@ CREATE TABLE IF NOT EXISTS users (
     email TEXT NOT NULL COLLATE NOCASE,
     active INTEGER NOT NULL,
     email_hidden INTEGER NOT NULL,
-    time_zone TEXT NOT NULL
+    time_zone TEXT NOT NULL,
+    account_type TEXT NOT NULL DEFAULT 'atlassian'
 );
 CREATE INDEX IF NOT EXISTS users_email ON users (email);
 CREATE TABLE IF NOT EXISTS accounts (
@@ -76,13 +79,31 @@ CREATE TABLE IF NOT EXISTS queues (
     can_be_hidden INTEGER NOT NULL,
     favourite INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS project_properties (
+    project_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (project_id, key)
+) WITHOUT ROWID;
 """
+# Columns added after a table first shipped: (table, column, definition), added to older states.
+_ADDED_COLUMNS = (("users", "account_type", "TEXT NOT NULL DEFAULT 'atlassian'"),)
 
-_USER_COLUMNS = "pk, account_id, username, display_name, email, active, email_hidden, time_zone"
+_USER_COLUMNS = (
+    "pk, account_id, username, display_name, email, active, email_hidden, time_zone, account_type"
+)
 
 
 def _prefixed(alias: str) -> str:
     return ", ".join(f"{alias}.{c.strip()}" for c in _USER_COLUMNS.split(","))
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """A state file from an older sandbox gets the columns added since (with their defaults)."""
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 class StoreError(ValueError):
@@ -108,6 +129,7 @@ class Store:
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(_SCHEMA)
+                _add_missing_columns(conn)
         except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"{path}: cannot use this file as the sandbox state: {exc}") from None
@@ -183,7 +205,15 @@ class Store:
 
     def wipe_and_seed(self, seed: Seed, flavor: str) -> None:
         with self._write() as conn:
-            for table in ("memberships", "accounts", "groups", "components", "queues", "users"):
+            for table in (
+                "memberships",
+                "accounts",
+                "groups",
+                "components",
+                "queues",
+                "project_properties",
+                "users",
+            ):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta")
             self._seed(conn, seed, flavor)
@@ -200,8 +230,17 @@ class Store:
         for u in seed.users:
             cur = conn.execute(
                 "INSERT INTO users (account_id, username, display_name, email, active,"
-                " email_hidden, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (u.account_id, u.username, u.name, u.email, u.active, u.email_hidden, u.time_zone),
+                " email_hidden, time_zone, account_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    u.account_id,
+                    u.username,
+                    u.name,
+                    u.email,
+                    u.active,
+                    u.email_hidden,
+                    u.time_zone,
+                    u.account_type,
+                ),
             )
             pks[u.username] = int(cur.lastrowid or 0)
         for a in seed.accounts:
@@ -242,6 +281,7 @@ class Store:
             "project_key": seed.project_key,
             "project_name": seed.project_name,
             "project_lead": str(pks[admin.user]) if admin else "",
+            "options": seed.options.to_json(),
         }
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
 
@@ -251,6 +291,11 @@ class Store:
         rows = dict(self._conn().execute("SELECT key, value FROM meta").fetchall())
         lead = self.user_by_pk(int(rows["project_lead"])) if rows.get("project_lead") else None
         return Project(PROJECT_ID, rows["project_key"], rows["project_name"], lead, SERVICE_DESK_ID)
+
+    def options(self) -> SandboxOptions:
+        """The seed's options, as stored (a state from before options were stored: defaults)."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
+        return SandboxOptions.from_json(row[0] if row else None)
 
     def accounts(self) -> list[tuple[str, str, str]]:
         """(login, token, role) of every sign-in account, for printing at start-up."""
@@ -308,9 +353,8 @@ class Store:
         return self._oneuser_from_row("username", username)
 
     def user_by_key(self, key: str) -> User | None:
-        if key.upper().startswith("JIRAUSER") and key[8:].isdigit():
-            return self.user_by_pk(int(key[8:]) - 10000)
-        return None
+        number = parse_id(key[8:]) if key.upper().startswith("JIRAUSER") else None
+        return self.user_by_pk(number - 10000) if number is not None else None
 
     def users_page(self, start: int, limit: int) -> tuple[list[User], int]:
         with self._read() as conn:
@@ -327,6 +371,7 @@ class Store:
         *,
         match_username: bool,
         respect_hidden_email: bool,
+        hidden_email_exact: bool = True,
         include_active: bool,
         include_inactive: bool,
         start: int,
@@ -334,7 +379,8 @@ class Store:
     ) -> list[User]:
         """Users whose display name (or one of its words), email, or username starts with text.
 
-        With respect_hidden_email (Cloud), a hidden email only matches the whole text exactly.
+        With respect_hidden_email (Cloud), a hidden email matches only the whole text (ignoring
+        case), and only with hidden_email_exact.
         """
         if not include_active and not include_inactive:
             return []
@@ -346,7 +392,8 @@ class Store:
         ]
         if respect_hidden_email:
             clauses.append("(email_hidden = 0 AND email LIKE :prefix ESCAPE '\\')")
-            clauses.append("(email_hidden = 1 AND email = :exact)")
+            if hidden_email_exact:
+                clauses.append("(email_hidden = 1 AND email = :exact)")
         else:
             clauses.append("email LIKE :prefix ESCAPE '\\'")
         if match_username:
@@ -614,3 +661,46 @@ class Store:
                 if conn.execute("DELETE FROM queues WHERE id = ?", (queue_id,)).rowcount == 0:
                     missing.append(queue_id)
         return missing
+
+    # -- project properties ----------------------------------------------------------------
+
+    def project_property_keys(self, project_id: int) -> list[str]:
+        rows = self._conn().execute(
+            "SELECT key FROM project_properties WHERE project_id = ? ORDER BY key", (project_id,)
+        )
+        return [str(r[0]) for r in rows.fetchall()]
+
+    def project_property(self, project_id: int, key: str) -> str | None:
+        """The stored JSON text of a property, or None."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT value FROM project_properties WHERE project_id = ? AND key = ?",
+                (project_id, key),
+            )
+            .fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def set_project_property(self, project_id: int, key: str, value: str) -> bool:
+        """Store value (JSON text); True when the property is new."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE project_properties SET value = ? WHERE project_id = ? AND key = ?",
+                (value, project_id, key),
+            )
+            if cur.rowcount:
+                return False
+            conn.execute(
+                "INSERT INTO project_properties (project_id, key, value) VALUES (?, ?, ?)",
+                (project_id, key, value),
+            )
+            return True
+
+    def delete_project_property(self, project_id: int, key: str) -> bool:
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM project_properties WHERE project_id = ? AND key = ?",
+                (project_id, key),
+            )
+            return cur.rowcount > 0

@@ -63,7 +63,7 @@ def test_reset_cli(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"error: {bad}:2: users[0]: unknown key 'colour' "
-        "(known: name, email, account_id, username, active, email_hidden, time_zone)"
+        "(known: name, email, account_id, username, active, email_hidden, time_zone, account_type)"
     )
 
 
@@ -89,3 +89,18 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path, sandbox_cloud:
     assert (
         result.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: address already in use"
     )
+
+
+def test_serve_cli_checks_options_before_creating_the_state(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite"
+    for option, message in (
+        ("colour=blue", "error: unknown sandbox option(s) colour; known: hidden_email_search"),
+        ("hidden_email_search=sometimes", "error: hidden_email_search must be one of exact, never"),
+        ("hidden_email_search", "error: --option 'hidden_email_search': write it as KEY=VALUE"),
+    ):
+        result = CliRunner().invoke(
+            app, ["sandbox", "serve", "--db", str(db), "--port", "0", "--option", option]
+        )
+        assert result.exit_code == 1
+        assert result.output.strip() == message
+    assert not db.exists()

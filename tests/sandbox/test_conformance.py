@@ -20,6 +20,8 @@ from tests.sandbox.openapi import JSM, PLATFORM, OpenApi
 JANE = "712020:d3551473-22d8"
 PRIYA = "712020:ac5c6aa8-0aec"  # hidden email
 BEN = "712020:747a4764-2337"  # inactive
+CUSTOMER = "qm:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d:5e6f7a8b9c0d1e2f3a4b5c6d"  # a JSM customer
+APP = "557058:6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"  # an app's account
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,40 @@ CLOUD_CASES = [
     Case("user", "GET", f"{P}/user?accountId={JANE}", f"{P}/user", 200),
     Case("user hidden email", "GET", f"{P}/user?accountId={PRIYA}", f"{P}/user", 200),
     Case("user inactive", "GET", f"{P}/user?accountId={BEN}", f"{P}/user", 200),
+    Case("user customer", "GET", f"{P}/user?accountId={CUSTOMER}", f"{P}/user", 200),
+    Case("user app", "GET", f"{P}/user?accountId={APP}", f"{P}/user", 200),
+    Case(
+        "project property keys",
+        "GET",
+        f"{P}/project/ATS/properties",
+        f"{P}/project/{{projectIdOrKey}}/properties",
+        200,
+    ),
+    Case(
+        "project property",
+        "GET",
+        f"{P}/project/ATS/properties/accessq.state",
+        f"{P}/project/{{projectIdOrKey}}/properties/{{propertyKey}}",
+        200,
+    ),
+    Case(
+        "404 project property",
+        "GET",
+        f"{P}/project/ATS/properties/nope",
+        f"{P}/project/{{projectIdOrKey}}/properties/{{propertyKey}}",
+        404,
+        schema="ErrorCollection",
+    ),
+    Case(
+        "403 project property",
+        "PUT",
+        f"{P}/project/ATS/properties/x",
+        f"{P}/project/{{projectIdOrKey}}/properties/{{propertyKey}}",
+        403,
+        body={"x": 1},
+        auth=("viewer", "viewer"),
+        schema="ErrorCollection",
+    ),
     Case(
         "user search",
         "GET",
@@ -224,6 +260,20 @@ DC_CASES = [
         },
     ),
     Case("dc user search", "GET", f"{P}/user/search?username=j", f"{P}/user/search", 200),
+    Case(
+        "dc project property keys",
+        "GET",
+        f"{P}/project/ATS/properties",
+        f"{P}/project/{{projectIdOrKey}}/properties",
+        200,
+    ),
+    Case(
+        "dc project property",
+        "GET",
+        f"{P}/project/10000/properties/accessq.state",
+        f"{P}/project/{{projectIdOrKey}}/properties/{{propertyKey}}",
+        200,
+    ),
 ]
 
 SEED = {
@@ -254,6 +304,20 @@ SEED = {
             "username": "bcarter",
             "active": False,
         },
+        {
+            "name": "Portal Customer",
+            "email": "customer@mail.example.net",
+            "account_id": CUSTOMER,
+            "email_hidden": True,
+            "account_type": "customer",
+        },
+        {
+            "name": "Automation for Jira",
+            "email": "automation@connect.example.net",
+            "account_id": APP,
+            "email_hidden": True,
+            "account_type": "app",
+        },
     ],
     "groups": [{"name": "ats-delta-agents", "members": ["jdoe", "pnair", "bcarter"]}],
     "components": [
@@ -282,6 +346,10 @@ def conformance_sandbox(
     with session(sandbox) as http:
         created = http.post(f"{sandbox.url}{P}/component", json={"name": "Delta", "project": "ATS"})
         created.raise_for_status()
+        stored = http.put(
+            f"{sandbox.url}{P}/project/ATS/properties/accessq.state", json={"plan": ["a", 1]}
+        )
+        stored.raise_for_status()
         yield sandbox, created.json()["id"]
 
 

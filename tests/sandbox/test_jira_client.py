@@ -9,6 +9,7 @@ from accessq.sandbox import RunningSandbox
 from tests.sandbox.conftest import jira_client
 
 JANE_ACCOUNT = "712020:d3551473-22d8"
+CUSTOMER_ACCOUNT = "qm:5e0c7a1d-3b9f-4c2e-8d6a-0f4b2c9e7a13:6a1f0e93b2c4d5e6f7a8b9c0"
 
 
 def test_construction_reads_server_info(sandbox: RunningSandbox) -> None:
@@ -127,13 +128,18 @@ def test_group_members_pages_past_fifty(make_sandbox) -> None:
 
 def test_search_users(sandbox: RunningSandbox) -> None:
     client = jira_client(sandbox)
+    # The demo seed's JSM customer is named "jdoe@illinois.example.edu": a prefix of its name.
     if sandbox.flavor == "cloud":
         found = client.search_users(query="jdoe@illinois.example.edu")
-        assert [u.accountId for u in found] == [JANE_ACCOUNT]
+        assert [u.accountId for u in found] == [JANE_ACCOUNT, CUSTOMER_ACCOUNT]
+        assert [u.accountType for u in found] == ["atlassian", "customer"]
     else:
         found = client.search_users(user="jdoe")
-        assert [u.name for u in found] == ["jdoe"]
+        assert [u.name for u in found] == ["jdoe", "qm-portal-7731"]
     assert found[0].displayName == "Jane Doe"
+    assert found[1].displayName == "jdoe@illinois.example.edu"
+    if sandbox.flavor == "cloud":
+        assert not hasattr(found[1], "emailAddress")  # hidden by the customer's profile
     assert found[0].emailAddress == "jdoe@illinois.example.edu"
 
 

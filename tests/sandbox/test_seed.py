@@ -13,9 +13,16 @@ def test_demo_seed_matches_its_promises() -> None:
     seed = load_seed(None)
     assert seed.project_key == "ATS"
     users = {u.username: u for u in seed.users}
-    assert len(users) == 22
+    assert len(users) == 24  # 22 people of the site, a JSM customer and an app
     assert users["pnair"].email_hidden is True
     assert users["bcarter"].active is False
+    kinds = {u.username: u.account_type for u in seed.users if u.account_type != "atlassian"}
+    assert kinds == {"qm-portal-7731": "customer", "automation": "app"}
+    customer = users["qm-portal-7731"]
+    # Its display name is another person's email; its own email is nobody else's, and hidden.
+    assert customer.name == users["jdoe"].email and customer.email_hidden
+    emails = [u.email.lower() for u in seed.users]
+    assert len(set(emails)) == len(emails)
     roles = {(a.login, a.token, a.user, a.role) for a in seed.accounts}
     assert roles == {
         ("admin", "admin", "accessq-bot", "admin"),
@@ -32,6 +39,8 @@ def test_defaults_fill_what_a_seed_leaves_out() -> None:
     assert solo.username == "solo.one"
     assert solo.account_id.startswith("557058:")
     assert solo.active and not solo.email_hidden
+    assert solo.account_type == "atlassian"
+    assert seed.options.hidden_email_search == "exact"
     # no accounts given: admin/admin and read-only viewer/viewer, with users made for them
     assert [(a.login, a.role) for a in seed.accounts] == [
         ("admin", "admin"),
@@ -87,6 +96,13 @@ BAD_SEEDS = [
         "users:\n  - {name: A, email: a@x.org, active: maybe}\n",
         r"seed\.yaml:2: users\[0\]: active must be",
     ),
+    (
+        "users:\n  - {name: A, email: a@x.org, account_type: robot}\n",
+        r"seed\.yaml:2: users\[0\]: account_type must be one of atlassian, customer, app",
+    ),
+    ("options: {hidden_email_search: sometimes}\n", r"seed\.yaml:1: options: hidden_email_search"),
+    ("options: {colour: blue}\n", r"seed\.yaml:1: options: unknown sandbox option"),
+    ("options: [x]\n", r"seed\.yaml:1: options must be a mapping"),
     ("- just a list\n", r"seed\.yaml: the seed must be a mapping"),
     ("users: {}\n", r"seed\.yaml:1: users must be a list"),
 ]
