@@ -81,3 +81,14 @@ def make_sandbox(tmp_path: Path) -> Iterator[MakeSandbox]:
 def shared_openapi() -> Path | None:
     """`../shared/jira-openapi` next to the repository, or None when it is absent (skip then)."""
     return SHARED_OPENAPI if SHARED_OPENAPI.is_dir() else None
+
+
+@pytest.fixture(autouse=True)
+def _quick_apply_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process applies take the apply lock with short waits (the protocol unchanged: settle
+    still exceeds max_gap); tests of the lock itself choose their own timing."""
+    from accessq.apply import lock
+
+    monkeypatch.setattr(
+        lock, "DEFAULT_TIMING", lock.LockTiming(ttl=30.0, refresh=0.5, max_gap=0.3, settle=0.4)
+    )

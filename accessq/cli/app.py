@@ -7,7 +7,7 @@ Heavy modules (pydantic, jira, rich, the sandbox) are imported inside the comman
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -309,10 +309,17 @@ def apply(
     ] = False,
     queue: QueueOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, max=32, help="Parallel writes.")] = 8,
+    break_lock: Annotated[
+        bool,
+        typer.Option(
+            "--break-lock",
+            help="Take over the apply lock of another run (only when it is no longer running).",
+        ),
+    ] = False,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Make Jira match the configuration (or a saved plan), safely."""
+    """Make Jira match the configuration (or a saved plan), safely; one apply at a time."""
     from accessq.cli import workflow as wf
 
     if bool(paths) == bool(plan_file):
@@ -328,7 +335,11 @@ def apply(
     try:
         saved = wf.read_plan_file(plan_file) if plan_file else None
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
-        with wf.connect(config, jira_url) as gateway:
+        with (
+            wf.connect(config, jira_url) as gateway,
+            wf.apply_lock(gateway, break_lock=break_lock) as lock,
+        ):
+            # Read, plan and write under the lock: no other apply changes Jira in between.
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(
                 gateway, config, set(saved.only) if saved and saved.only else only, quiet=quiet
@@ -350,7 +361,10 @@ def apply(
                 raise typer.Exit(EXIT_OK)
             if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
                 raise wf.Stop("Cancelled; nothing was changed.", code=EXIT_ERROR)
-            result = _execute(planned.plan, gateway, concurrency=concurrency, quiet=quiet)
+            wf.still_held(lock)
+            result = _execute(
+                planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
+            )
     except wf.Stop as exc:
         raise _stopped(exc) from None
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ERROR)
@@ -371,7 +385,14 @@ def _check_journal_folder() -> None:
         ) from None
 
 
-def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
+def _execute(
+    plan_: Plan,
+    gateway: Gateway,
+    *,
+    concurrency: int,
+    quiet: bool,
+    halt: Callable[[], str | None],
+) -> ApplyResult:
     from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
     from accessq.cli.workflow import Stop as wf_stop
@@ -402,6 +423,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
                 on_step=on_step,
                 request_id=gateway.last_request_id,
                 fatal=(AuthenticationError, PermissionDenied),
+                halt=halt,
             )
     except KeyboardInterrupt:
         raise wf_stop(

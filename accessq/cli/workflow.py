@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from accessq.apply.lock import ApplyLock
 from accessq.config.models import Config
 from accessq.jira.gateway import Gateway
 from accessq.model.observed import Observed
@@ -52,6 +53,59 @@ def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
         with open_gateway(settings) as gateway:
             yield gateway
     except GatewayError as exc:
+        raise Stop(f"error: {exc}") from None
+
+
+@contextmanager
+def apply_lock(gateway: Gateway, *, break_lock: bool) -> Iterator[ApplyLock]:
+    """Hold the apply lock of the project (accessq.apply.lock) for the body; always let go.
+
+    Notes (a lock broken or taken over, a long wait) and a failure to release go to stderr even
+    with --quiet: they concern another run, and whoever runs this one must know.
+    """
+    import typer
+
+    from accessq.apply import lock as locking
+    from accessq.jira.errors import AuthenticationError, GatewayError, NotFound, PermissionDenied
+
+    held = locking.ApplyLock(
+        gateway,
+        project=gateway.project,
+        timing=locking.DEFAULT_TIMING,
+        tell=lambda message: typer.echo(message, err=True),
+    )
+    try:
+        try:
+            held.acquire(break_lock=break_lock)  # its notes go straight to stderr
+        except locking.LockError as exc:
+            raise Stop(f"error: {exc}") from None
+        except PermissionDenied as exc:
+            raise Stop(
+                f"error: cannot take the apply lock on {gateway.project}: {exc}; it is a "
+                f"project property, so apply needs an account that administers project "
+                f"{gateway.project} (docs/site-setup.md); nothing was changed"
+            ) from None
+        except (AuthenticationError, NotFound) as exc:  # the message says it all
+            raise Stop(f"error: {exc}") from None
+        except GatewayError as exc:
+            raise Stop(
+                f"error: cannot take the apply lock on {gateway.project}: {exc}; "
+                "nothing was changed: run the same apply again"
+            ) from None
+        yield held
+    finally:
+        warning = held.release()
+        if warning:
+            typer.echo(warning, err=True)
+
+
+def still_held(lock: ApplyLock) -> None:
+    """Stop before the first write when the lock was lost meanwhile (e.g. during the prompt)."""
+    from accessq.apply.lock import LockError
+
+    try:
+        lock.check()
+    except LockError as exc:
         raise Stop(f"error: {exc}") from None
 
 

@@ -10,7 +10,9 @@ endpoint through the same session (`../shared/jira-openapi` beside the repositor
 - user search: Cloud searches by `query`, Data Center by `username` (inactive users included);
 - JSM: the library does not page service desks or queues, and Cloud's public API cannot write
   queues (we use the internal `/rest/servicedesk/1/...`, Data Center its public API);
-- serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once.
+- serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once;
+- project entity properties (the apply lock): the library has none; we also need Jira's clock
+  from each answer's `Date` header.
 
 Every request goes through `PolicySession` (rate limit, retries, request count, one-line errors).
 Writes are never retried blindly: after a transient failure the gateway re-reads to see whether the
@@ -19,11 +21,14 @@ write happened, and only retries when it did not.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jira import JIRA
 from requests import Response
@@ -641,6 +646,58 @@ class Gateway:
 
         self._write(do, lambda: True if self._find_jsm_queue(queue_id=queue_id) is None else None)
 
+    # -- project properties (the apply lock, accessq.apply.lock) -------------------------------
+
+    def _property_path(self, key: str) -> str:
+        return f"{API}/project/{quote(self.project, safe='')}/properties/{quote(key, safe='')}"
+
+    def project_property(self, key: str) -> tuple[Any | None, datetime | None]:
+        """The project property's value (None when unset) and Jira's clock at the answer.
+
+        Jira answers 404 both for a missing property and a missing project, and an error answer
+        does not reach us with its Date: the list of property keys tells them apart and gives
+        the clock.
+        """
+        path = self._property_path(key)
+        try:
+            response = self._session.get(self._url(path))
+        except NotFound:
+            try:
+                response = self._session.get(self._url(path.rsplit("/", 1)[0]))
+            except NotFound:
+                raise self._missing_project() from None
+            return None, server_time(response)
+        body = _expect_object(_json(response, path), f"Jira answered {path} without a property")
+        return body.get("value"), server_time(response)
+
+    def set_project_property(self, key: str, value: Any) -> datetime | None:
+        """Write the property (Jira keeps the last write); Jira's clock at the answer."""
+        path = self._property_path(key)
+
+        def do() -> tuple[datetime | None]:
+            try:
+                response = self._session.request("PUT", self._url(path), json=value)
+            except NotFound:
+                raise self._missing_project() from None
+            return (server_time(response),)
+
+        def happened() -> tuple[datetime | None] | None:
+            now, when = self.project_property(key)
+            return (when,) if now == value else None
+
+        return self._write(do, happened)[0]
+
+    def delete_project_property(self, key: str) -> None:
+        """Delete the property; one that is already gone is fine."""
+        path = self._property_path(key)
+
+        def do() -> bool:
+            with contextlib.suppress(NotFound):
+                self._session.request("DELETE", self._url(path))
+            return True
+
+        self._write(do, lambda: True if self.project_property(key)[0] is None else None)
+
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
     """An `Account` from a Jira user bean (Cloud: accountId; Data Center: name)."""
@@ -655,6 +712,15 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
         email=raw.get("emailAddress") or None,  # absent or "" when the profile hides it
         active=bool(raw.get("active", True)),
     )
+
+
+def server_time(response: Response) -> datetime | None:
+    """Jira's clock from the `Date` header of an answer, or None when it sent none."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _json(response: Response, what: str) -> Any:
