@@ -123,9 +123,9 @@ class Journal:
             self._fd: int | None = os.open(
                 self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644
             )
+            self._size = os.fstat(self._fd).st_size  # bytes of whole records
         except OSError as exc:
             raise JournalError(_cannot(self.path, exc)) from None
-        self._size = 0  # bytes of whole records
 
     def write(self, record: dict[str, Any]) -> None:
         line = json.dumps({"time": datetime.now(UTC).isoformat(), **record}, sort_keys=True)
