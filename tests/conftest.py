@@ -103,3 +103,14 @@ def shared_openapi() -> Path | None:
     if os.environ.get(REQUIRE_SPEC):
         pytest.fail(f"{REQUIRE_SPEC} is set but {SHARED_OPENAPI} is absent")
     return None
+
+
+@pytest.fixture(autouse=True)
+def _quick_apply_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process applies take the apply lock with short waits (the protocol unchanged: settle
+    still exceeds max_gap); tests of the lock itself choose their own timing."""
+    from accessq.apply import lock
+
+    monkeypatch.setattr(
+        lock, "DEFAULT_TIMING", lock.LockTiming(ttl=30.0, refresh=0.5, max_gap=0.3, settle=0.4)
+    )

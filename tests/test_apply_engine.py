@@ -248,3 +248,20 @@ def test_a_fatal_refusal_stops_the_run() -> None:
     assert result.count("failed") == 1
     assert result.count("done") == refused_at
     assert result.count("skipped") == len(plan.changes) - refused_at - 1
+
+
+def test_a_halt_stops_the_run_before_its_next_step() -> None:
+    """`halt` (the apply lock was lost) is asked before each step starts."""
+    config = _config(
+        RPQueue(name="Delta", agents=[Contact(name="Jane Doe", email="jdoe@example.edu")]),
+        RPQueue(name="Expanse", agents=[Contact(name="Raj Patel", email="rpatel@example.edu")]),
+    )
+    plan = diff(config, _observed())
+    jira = FakeJira()
+    reason = "the apply lock on ATS was taken over by bob@laptop"
+    result = execute(plan, jira, concurrency=1, halt=lambda: reason if jira.calls else None)
+    assert result.halted_by == reason
+    assert len(jira.calls) == 1 and result.count("done") == 1
+    skipped = [s for s in result.steps if s.status == "skipped"]
+    assert len(skipped) == len(plan.changes) - 1
+    assert {s.error for s in skipped} == {f"skipped: the run stopped: {reason}"}

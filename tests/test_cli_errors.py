@@ -62,7 +62,8 @@ def test_an_unwritable_journal_stops_apply_before_anything_happens() -> None:
     result = run(["apply", str(EXAMPLE), "--yes"])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: cannot write the journal folder .accessq/journal: File exists"
+        "error: cannot write the journal folder .accessq/journal: File exists; "
+        "nothing was changed: make it a writable folder, then run the same apply again"
     )
     assert result.stdout == ""  # stopped before reading or planning
 

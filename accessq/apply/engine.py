@@ -10,6 +10,8 @@ live in the gateway; here a change succeeds, fails with one line, or is skipped 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import threading
@@ -48,8 +50,9 @@ class WritableJira(Protocol):
     def delete_component(self, component_id: str) -> None: ...
     def create_group(self, name: str) -> None: ...
     def delete_group(self, name: str) -> None: ...
-    def add_member(self, group: str, key: str) -> None: ...
-    def remove_member(self, group: str, key: str) -> None: ...
+    # False: Jira already had it so (the goal is reached, nothing was changed).
+    def add_member(self, group: str, key: str) -> bool | None: ...
+    def remove_member(self, group: str, key: str) -> bool | None: ...
     def jsm_queues(self) -> list[ObservedJsmQueue]: ...
     def create_jsm_queue(self, name: str, jql: str) -> ObservedJsmQueue: ...
     def update_jsm_queue(self, queue_id: str, *, name: str, jql: str) -> ObservedJsmQueue: ...
@@ -62,6 +65,11 @@ class StepResult:
     status: Status
     error: str | None = None
     seconds: float = 0.0
+    note: str | None = None  # e.g. Jira already had it so: done, but by someone else
+
+
+ALREADY_MEMBER = "already a member: Jira had it so before this step"
+ALREADY_GONE = "already not a member: Jira had it so before this step"
 
 
 @dataclass
@@ -71,6 +79,12 @@ class ApplyResult:
     # Set when a step failed in a way every other write would too (no permission, credentials
     # refused): the run stopped there, and this is Jira's answer.
     stopped_by: str | None = None
+    # Set when accessq itself stopped the run (the journal could not be written, the apply
+    # lock was lost): one line saying why.
+    halted_by: str | None = None
+    # The journal's write error, once one happened (later steps are not journalled).
+    journal_failed: str | None = None
+    journaled: int = 0  # steps the journal holds
 
     def count(self, status: Status) -> int:
         return sum(1 for s in self.steps if s.status == status)
@@ -83,26 +97,70 @@ class ApplyResult:
         return [s for s in self.steps if s.status != "done"]
 
 
+class JournalError(Exception):
+    """The journal could not be written (disk full, folder not writable); `str()` is one line."""
+
+
+def _write_some(fd: int, data: bytes) -> int:
+    """One `write(2)`: how many bytes the kernel took (a full disk may take only some)."""
+    return os.write(fd, data)
+
+
 class Journal:
-    """A JSON-lines record of every step of one apply, under `.accessq/journal/`."""
+    """A JSON-lines record of every step of one apply, under `.accessq/journal/`.
+
+    Each record is written whole or not at all: a write the disk cuts short is cut back off, so
+    a reader never meets half a line, and the failure is raised as `JournalError`.
+    """
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         self.path = folder / f"apply-{stamp}-{os.getpid()}.jsonl"
         self._lock = threading.Lock()
-        self._file = self.path.open("a", encoding="utf-8")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # Unbuffered appends straight to the kernel: a killed apply still leaves every
+            # finished step on disk, and a short write is seen (and undone) at once.
+            self._fd: int | None = os.open(
+                self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644
+            )
+            self._size = os.fstat(self._fd).st_size  # bytes of whole records
+        except OSError as exc:
+            raise JournalError(_cannot(self.path, exc)) from None
 
     def write(self, record: dict[str, Any]) -> None:
         # Last net: errors and request ids are server text, which may echo the credentials.
         line = redact(json.dumps({"time": datetime.now(UTC).isoformat(), **record}, sort_keys=True))
+        data = (line + "\n").encode("utf-8")
         with self._lock:
-            self._file.write(line + "\n")
-            self._file.flush()  # a killed apply still leaves every finished step on disk
+            if self._fd is None:
+                raise JournalError(f"the journal {self.path} is closed")
+            self._append(self._fd, data)
+
+    def _append(self, fd: int, data: bytes) -> None:
+        written = 0
+        try:
+            while written < len(data):
+                taken = _write_some(fd, data[written:])
+                if taken <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                written += taken
+        except OSError as exc:
+            if written:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._size)  # never leave half a record behind
+            raise JournalError(_cannot(self.path, exc)) from None
+        self._size += written
 
     def close(self) -> None:
         with self._lock:
-            self._file.close()
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _cannot(path: Path, exc: OSError) -> str:
+    return f"cannot write the journal {path}: {exc.strerror or exc}"
 
 
 def _step_record(result: StepResult, request_id: str | None) -> dict[str, Any]:
@@ -116,6 +174,7 @@ def _step_record(result: StepResult, request_id: str | None) -> dict[str, Any]:
         "person": change.person.account.key if change.person else None,
         "result": result.status,
         "error": result.error,
+        "note": result.note,
         "seconds": round(result.seconds, 4),
         "request_id": request_id,
     }
@@ -150,7 +209,8 @@ class _Runner:
             raise LookupError(f"JSM queue {change.target!r} does not exist")
         return found.id
 
-    def run(self, change: Change) -> None:
+    def run(self, change: Change) -> str | None:
+        """Make the change; a note when Jira already had it so."""
         jira, after = self.jira, change.after
         match change.action:
             case "create_component":
@@ -181,9 +241,11 @@ class _Runner:
             case "delete_group":
                 jira.delete_group(change.target)
             case "add_member":
-                jira.add_member(change.target, str(after))
+                if jira.add_member(change.target, str(after)) is False:
+                    return ALREADY_MEMBER
             case "remove_member":
-                jira.remove_member(change.target, str(change.before))
+                if jira.remove_member(change.target, str(change.before)) is False:
+                    return ALREADY_GONE
             case "create_jsm_queue":
                 jira.create_jsm_queue(after["name"], after["jql"])
             case "update_jsm_queue":
@@ -192,6 +254,7 @@ class _Runner:
                 )
             case "delete_jsm_queue":
                 jira.delete_jsm_queue(self.jsm_queue_id(change))
+        return None
 
 
 def _blocked_by(
@@ -226,11 +289,14 @@ def execute(
     on_step: Callable[[StepResult], None] | None = None,
     request_id: Callable[[], str | None] = lambda: None,
     fatal: tuple[type[Exception], ...] = (),
+    halt: Callable[[], str | None] = lambda: None,
 ) -> ApplyResult:
     """Apply `plan.changes`; never raises for a failed change (it is reported in the result).
 
     A failure of a `fatal` type (e.g. Jira's 403) stops the run: every later write would be
-    refused the same way, so the rest is skipped instead of tried.
+    refused the same way, so the rest is skipped instead of tried. So does a journal that can no
+    longer be written (no step runs unrecorded) and `halt` answering a reason (the apply lock
+    was lost): the steps in flight finish, nothing new starts.
     """
     runner = _Runner(jira)
     by_id = {c.id: c for c in plan.changes}
@@ -240,7 +306,7 @@ def execute(
     def run_one(change: Change) -> tuple[StepResult, str | None]:
         started = time.perf_counter()
         try:
-            runner.run(change)
+            note = runner.run(change)
         except Exception as exc:  # a failed change is a result, not a crash; one line
             message = " ".join(str(exc).split()) or type(exc).__name__
             if isinstance(exc, fatal) and result.stopped_by is None:
@@ -248,15 +314,31 @@ def execute(
             return StepResult(
                 change, "failed", message, time.perf_counter() - started
             ), request_id()
-        return StepResult(change, "done", None, time.perf_counter() - started), request_id()
+        elapsed = time.perf_counter() - started
+        return StepResult(change, "done", None, elapsed, note), request_id()
 
     def record(step: StepResult, rid: str | None) -> None:
         outcome[step.change.id] = step
         result.steps.append(step)
-        if journal:
-            journal.write(_step_record(step, rid))
+        if journal and result.journal_failed is None:
+            try:
+                journal.write(_step_record(step, rid))
+                result.journaled += 1
+            except JournalError as exc:
+                result.journal_failed = str(exc)
+                if result.halted_by is None:
+                    result.halted_by = str(exc)
         if on_step:
             on_step(step)
+
+    def stop_reason() -> str | None:
+        if result.stopped_by is not None:
+            return "skipped: the run stopped after Jira refused a write"
+        if result.halted_by is None:
+            result.halted_by = halt()
+        if result.halted_by is not None:
+            return f"skipped: the run stopped: {result.halted_by}"
+        return None
 
     workers = max(1, concurrency)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accessq-apply")
@@ -268,9 +350,7 @@ def execute(
                 still: list[Change] = []
                 for change in pending:
                     waiting = any(d in by_id and d not in outcome for d in change.depends_on)
-                    reason = _blocked_by(change, outcome, by_id)
-                    if result.stopped_by is not None:
-                        reason = "skipped: the run stopped after Jira refused a write"
+                    reason = stop_reason() or _blocked_by(change, outcome, by_id)
                     if reason:
                         record(StepResult(change, "skipped", reason), None)
                     elif waiting or len(running) >= workers:
@@ -295,8 +375,10 @@ def execute(
         for future in running:
             if future.done() and not future.cancelled():
                 record(*future.result())
-        if journal:
-            journal.write({"event": "interrupted", "done": len(outcome), "of": len(by_id)})
+        if journal and result.journal_failed is None:
+            # The interruption is what the user is told about, even when the journal is full.
+            with contextlib.suppress(JournalError):
+                journal.write({"event": "interrupted", "done": len(outcome), "of": len(by_id)})
         raise
     pool.shutdown(wait=True)
     return result

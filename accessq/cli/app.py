@@ -7,7 +7,7 @@ Heavy modules (pydantic, jira, rich, the sandbox) are imported inside the comman
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -310,9 +310,13 @@ def plan(
         from accessq.jira.secret import redact
         from accessq.render.plan_markdown import render_markdown
 
-        with summary.open("a", encoding="utf-8") as handle:
-            markdown = render_markdown(planned.plan, violations=planned.violations)
-            handle.write(redact(markdown) + "\n")  # CI shows the summary to anyone with access
+        # CI shows the summary to anyone with access: masked like every other output.
+        text = redact(render_markdown(planned.plan, violations=planned.violations)) + "\n"
+        done = "the plan above is complete" + (f" and saved to {out}" if out else "")
+        try:
+            wf.append_step_summary(summary, text, done=done)
+        except wf.Stop as exc:
+            raise _stopped(exc) from None
     if planned.plan.has_errors:
         raise typer.Exit(ExitCode.ERROR)
     if planned.blocking:
@@ -339,10 +343,17 @@ def apply(
     ] = False,
     queue: QueueOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, max=32, help="Parallel writes.")] = 8,
+    break_lock: Annotated[
+        bool,
+        typer.Option(
+            "--break-lock",
+            help="Take over the apply lock of another run (only when it is no longer running).",
+        ),
+    ] = False,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Make Jira match the configuration (or a saved plan), safely."""
+    """Make Jira match the configuration (or a saved plan), safely; one apply at a time."""
     from accessq.cli import workflow as wf
 
     if bool(paths) == bool(plan_file):
@@ -354,14 +365,15 @@ def apply(
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
     _quiet_logs(quiet)
     only = set(queue) if queue else None
-    try:
-        JOURNAL_DIR.mkdir(parents=True, exist_ok=True)  # before any write, not after the plan
-    except OSError as exc:
-        raise fail(f"cannot write the journal folder {JOURNAL_DIR}: {exc.strerror}") from None
+    _check_journal_folder()  # before any write, not after the plan
     try:
         saved = wf.read_plan_file(plan_file) if plan_file else None
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
-        with wf.connect(config, jira_url) as gateway:
+        with (
+            wf.connect(config, jira_url) as gateway,
+            wf.apply_lock(gateway, break_lock=break_lock) as lock,
+        ):
+            # Read, plan and write under the lock: no other apply changes Jira in between.
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(
                 gateway, config, set(saved.only) if saved and saved.only else only, quiet=quiet
@@ -383,20 +395,51 @@ def apply(
                 raise typer.Exit(ExitCode.OK)
             if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
-            result = _execute(planned.plan, gateway, concurrency=concurrency, quiet=quiet)
+            wf.still_held(lock)
+            result = _execute(
+                planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
+            )
     except wf.Stop as exc:
         raise _stopped(exc) from None
     raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
 
 
-def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) -> ApplyResult:
-    from accessq.apply.engine import Journal, execute
+def _check_journal_folder() -> None:
+    """The journal folder exists and takes files, or one line and nothing happens."""
+    import tempfile
+
+    try:
+        JOURNAL_DIR.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=JOURNAL_DIR):
+            pass
+    except OSError as exc:
+        raise fail(
+            f"cannot write the journal folder {JOURNAL_DIR}: {exc.strerror or exc}; "
+            "nothing was changed: make it a writable folder, then run the same apply again"
+        ) from None
+
+
+def _execute(
+    plan_: Plan,
+    gateway: Gateway,
+    *,
+    concurrency: int,
+    quiet: bool,
+    halt: Callable[[], str | None],
+) -> ApplyResult:
+    from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
     from accessq.cli.workflow import Stop as wf_stop
     from accessq.jira.errors import AuthenticationError, PermissionDenied
     from accessq.render.apply_report import render_result
 
-    journal = Journal(JOURNAL_DIR)
+    try:
+        journal = Journal(JOURNAL_DIR)
+    except JournalError as exc:
+        raise wf_stop(
+            f"error: {exc}; nothing was changed: make {JOURNAL_DIR} writable (or free some "
+            "space), then run the same apply again"
+        ) from None
     total, done = len(plan_.changes), 0
     try:
         with progress_bar("Applying", enabled=not quiet) as update:
@@ -414,6 +457,7 @@ def _execute(plan_: Plan, gateway: Gateway, *, concurrency: int, quiet: bool) ->
                 on_step=on_step,
                 request_id=gateway.last_request_id,
                 fatal=(AuthenticationError, PermissionDenied),
+                halt=halt,
             )
     except KeyboardInterrupt:
         raise wf_stop(

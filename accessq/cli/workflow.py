@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from accessq.apply.lock import ApplyLock
 from accessq.cli.exit_codes import ExitCode
 from accessq.config.models import Config
 from accessq.jira.gateway import Gateway
@@ -52,6 +53,59 @@ def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
         with open_gateway(settings) as gateway:
             yield gateway
     except GatewayError as exc:
+        raise Stop(f"error: {exc}") from None
+
+
+@contextmanager
+def apply_lock(gateway: Gateway, *, break_lock: bool) -> Iterator[ApplyLock]:
+    """Hold the apply lock of the project (accessq.apply.lock) for the body; always let go.
+
+    Notes (a lock broken or taken over, a long wait) and a failure to release go to stderr even
+    with --quiet: they concern another run, and whoever runs this one must know.
+    """
+    import typer
+
+    from accessq.apply import lock as locking
+    from accessq.jira.errors import AuthenticationError, GatewayError, NotFound, PermissionDenied
+
+    held = locking.ApplyLock(
+        gateway,
+        project=gateway.project,
+        timing=locking.DEFAULT_TIMING,
+        tell=lambda message: typer.echo(message, err=True),
+    )
+    try:
+        try:
+            held.acquire(break_lock=break_lock)  # its notes go straight to stderr
+        except locking.LockError as exc:
+            raise Stop(f"error: {exc}") from None
+        except PermissionDenied as exc:
+            raise Stop(
+                f"error: cannot take the apply lock on {gateway.project}: {exc}; it is a "
+                f"project property, so apply needs an account that administers project "
+                f"{gateway.project} (docs/site-setup.md); nothing was changed"
+            ) from None
+        except (AuthenticationError, NotFound) as exc:  # the message says it all
+            raise Stop(f"error: {exc}") from None
+        except GatewayError as exc:
+            raise Stop(
+                f"error: cannot take the apply lock on {gateway.project}: {exc}; "
+                "nothing was changed: run the same apply again"
+            ) from None
+        yield held
+    finally:
+        warning = held.release()
+        if warning:
+            typer.echo(warning, err=True)
+
+
+def still_held(lock: ApplyLock) -> None:
+    """Stop before the first write when the lock was lost meanwhile (e.g. during the prompt)."""
+    from accessq.apply.lock import LockError
+
+    try:
+        lock.check()
+    except LockError as exc:
         raise Stop(f"error: {exc}") from None
 
 
@@ -131,7 +185,10 @@ def read_plan_file(path: Path) -> Plan:
     try:
         return plan_from_json(text)
     except PlanFileError as exc:
-        raise Stop(f"error: {path}: {exc}") from None
+        raise Stop(
+            f"error: {path}: {exc}; nothing was changed: make the plan again with "
+            f"`accessq plan QUEUES --out {path}`"
+        ) from None
 
 
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
@@ -180,3 +237,15 @@ def step_summary_path() -> Path | None:
     """GitHub Actions' job summary file, when running there."""
     value = os.environ.get("GITHUB_STEP_SUMMARY")
     return Path(value) if value else None
+
+
+def append_step_summary(path: Path, text: str, *, done: str) -> None:
+    """Add `text` to the job summary; one line saying what was `done` already if it cannot."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise Stop(
+            f"error: cannot write the job summary GITHUB_STEP_SUMMARY={str(path)!r}: "
+            f"{exc.strerror or exc}; {done}; fix the path (or unset it) and run again"
+        ) from None

@@ -11,7 +11,9 @@ endpoint through the same session (`../shared/jira-openapi` beside the repositor
   Cloud lists inactive users only in `users/search` (every account, paged);
 - JSM: the library does not page service desks or queues, and Cloud's public API cannot write
   queues (we use the internal `/rest/servicedesk/1/...`, Data Center its public API);
-- serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once.
+- serverInfo: the library's `server_info()` re-requests on an empty answer; we call it once;
+- project entity properties (the apply lock): the library has none; we also need Jira's clock
+  from each answer's `Date` header.
 
 Every request goes through `PolicySession` (rate limit, retries, request count, one-line errors).
 Writes are never retried blindly: after a transient failure the gateway re-reads to see whether the
@@ -20,10 +22,13 @@ write happened, and only retries when it did not.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jira import JIRA
 from requests import Response
@@ -504,11 +509,38 @@ class Gateway:
     # -- writes: groups ------------------------------------------------------------------------
 
     def create_group(self, name: str) -> None:
+        """Create an empty group. One that appeared since the plan was made is not taken over.
+
+        Jira refuses a name that exists (400). Such a group was made outside this apply (by
+        hand, or by another run) and may be granted anything anywhere: adding the planned
+        people to it would give them what nobody reviewed, so the step fails with one line and
+        the additions that depend on it are skipped. Only after a transient failure does an
+        existing, empty group count as our own first attempt having landed.
+        """
+
         def do() -> bool:
             self._send("POST", f"{API}/group", body={"name": name})
             return True
 
-        self._write(do, lambda: True if self.group_exists(name) else None)
+        def ours() -> bool | None:
+            try:
+                return True if self.group_members(name) == () else None
+            except NotFound:
+                return None
+
+        try:
+            self._write(do, ours)
+        except RequestRejected:
+            try:
+                members = self.group_members(name)
+            except NotFound:
+                raise  # refused for another reason: Jira's words say which
+            raise RequestRejected(
+                f"group {name} already exists (made outside this apply since the plan, "
+                f"{_count(len(members), 'member')}): accessq does not take over a group it did "
+                "not create, so nobody was added to it; run `accessq plan` again to review it",
+                status=400,
+            ) from None
 
     def delete_group(self, name: str) -> None:
         def do() -> bool:
@@ -517,27 +549,57 @@ class Gateway:
 
         self._write(do, lambda: None if self.group_exists(name) else True)
 
-    def add_member(self, group: str, key: str) -> None:
-        """Add the account `key` (accountId on Cloud, username on Data Center) to `group`."""
+    def add_member(self, group: str, key: str) -> bool:
+        """Add the account `key` (accountId on Cloud, username on Data Center) to `group`.
+
+        False when they already were a member: Jira refuses that (Data Center: 400 "Cannot add
+        user 'jdoe', user is already a member of 'g'"), and the goal is reached all the same.
+        """
         field = "accountId" if self.flavor == "cloud" else "name"
 
         def do() -> bool:
             self._send("POST", f"{API}/group/user", params={"groupname": group}, body={field: key})
             return True
 
-        self._write(do, lambda: True if self._is_member(group, key) else None)
+        try:
+            return self._write(do, lambda: True if self._is_member(group, key) else None)
+        except (RequestRejected, NotFound):
+            if self._membership_is(group, key, member=True):
+                return False
+            raise
 
-    def remove_member(self, group: str, key: str) -> None:
+    def remove_member(self, group: str, key: str) -> bool:
+        """Remove `key` from `group`; False when they were not a member (the goal, reached).
+
+        Data Center refuses that with 400 "Cannot remove user 'jdoe' from group 'g' since user
+        is not a member of 'g'"; Cloud's answer is not documented.
+        """
         param = "accountId" if self.flavor == "cloud" else "username"
 
         def do() -> bool:
             self._send("DELETE", f"{API}/group/user", params={"groupname": group, param: key})
             return True
 
-        self._write(do, lambda: None if self._is_member(group, key) else True)
+        try:
+            return self._write(do, lambda: None if self._is_member(group, key) else True)
+        except (RequestRejected, NotFound):
+            if self._membership_is(group, key, member=False):
+                return False
+            raise
 
     def _is_member(self, group: str, key: str) -> bool:
         return any(m.key == key for m in self.group_members(group))
+
+    def _membership_is(self, group: str, key: str, *, member: bool) -> bool:
+        """After Jira refused a membership change: does a fresh read show the goal reached?
+
+        Jira's wording differs by flavour, version and the account's language, so it is the
+        group's members that decide, never the text. A group that is gone reaches no goal.
+        """
+        try:
+            return self._is_member(group, key) is member
+        except NotFound:
+            return False
 
     # -- writes: JSM queue views ---------------------------------------------------------------
 
@@ -608,6 +670,58 @@ class Gateway:
 
         self._write(do, lambda: True if self._find_jsm_queue(queue_id=queue_id) is None else None)
 
+    # -- project properties (the apply lock, accessq.apply.lock) -------------------------------
+
+    def _property_path(self, key: str) -> str:
+        return f"{API}/project/{quote(self.project, safe='')}/properties/{quote(key, safe='')}"
+
+    def project_property(self, key: str) -> tuple[Any | None, datetime | None]:
+        """The project property's value (None when unset) and Jira's clock at the answer.
+
+        Jira answers 404 both for a missing property and a missing project, and an error answer
+        does not reach us with its Date: the list of property keys tells them apart and gives
+        the clock.
+        """
+        path = self._property_path(key)
+        try:
+            response = self._session.get(self._url(path))
+        except NotFound:
+            try:
+                response = self._session.get(self._url(path.rsplit("/", 1)[0]))
+            except NotFound:
+                raise self._missing_project() from None
+            return None, server_time(response)
+        body = _expect_object(_json(response, path), f"Jira answered {path} without a property")
+        return body.get("value"), server_time(response)
+
+    def set_project_property(self, key: str, value: Any) -> datetime | None:
+        """Write the property (Jira keeps the last write); Jira's clock at the answer."""
+        path = self._property_path(key)
+
+        def do() -> tuple[datetime | None]:
+            try:
+                response = self._session.request("PUT", self._url(path), json=value)
+            except NotFound:
+                raise self._missing_project() from None
+            return (server_time(response),)
+
+        def happened() -> tuple[datetime | None] | None:
+            now, when = self.project_property(key)
+            return (when,) if now == value else None
+
+        return self._write(do, happened)[0]
+
+    def delete_project_property(self, key: str) -> None:
+        """Delete the property; one that is already gone is fine."""
+        path = self._property_path(key)
+
+        def do() -> bool:
+            with contextlib.suppress(NotFound):
+                self._session.request("DELETE", self._url(path))
+            return True
+
+        self._write(do, lambda: True if self.project_property(key)[0] is None else None)
+
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
     """An `Account` from a Jira user bean (Cloud: accountId; Data Center: name)."""
@@ -626,6 +740,15 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
     )
 
 
+def server_time(response: Response) -> datetime | None:
+    """Jira's clock from the `Date` header of an answer, or None when it sent none."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def _json(response: Response, what: str) -> Any:
     try:
         return response.json()
@@ -641,6 +764,10 @@ def _expect_object(value: Any, message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GatewayError(message)
     return value
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _int_or_str(value: str) -> int | str:

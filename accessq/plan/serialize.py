@@ -13,6 +13,9 @@ class PlanFileError(ValueError):
     """A plan file that cannot be used; the message is one line."""
 
 
+_TOO_DEEP = "not an accessq plan file: its JSON is nested far too deeply to read"
+
+
 def plan_to_json(plan: Plan) -> str:
     """The plan as indented JSON with a trailing newline; byte-identical for equal plans."""
     # `configuration` appears only in saved plans (`plan --out`), not in what reviewers read.
@@ -25,6 +28,9 @@ def plan_from_json(text: str) -> Plan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanFileError(f"not a JSON plan file ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        # A plan is a few levels deep; thousands of nested brackets are a hostile file.
+        raise PlanFileError(_TOO_DEEP) from None
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanFileError("not an accessq plan file (no format_version)")
     version = data["format_version"]
@@ -35,6 +41,8 @@ def plan_from_json(text: str) -> Plan:
         )
     try:
         return Plan.model_validate(data)
+    except RecursionError:
+        raise PlanFileError(_TOO_DEEP) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "plan"

@@ -57,6 +57,10 @@ def render_result(result: ApplyResult) -> str:
         if by_queue:
             console.print(table)
     console.print(summarize(result.steps))
+    already = sum(1 for s in result.steps if s.note)
+    if already:
+        # Someone else made the same change since the plan was read: the goal, reached.
+        console.print(f"Of the done, {already} Jira already had so (see the journal's notes).")
     if result.journal:
         console.print(f"Journal: {result.journal}")
     if result.stopped_by is not None:
@@ -64,6 +68,23 @@ def render_result(result: ApplyResult) -> str:
             "Nothing else was touched; give the account the rights accessq needs "
             "(docs/site-setup.md), then run the same apply again."
         )
+    elif result.halted_by is not None:
+        console.print(_halted_line(result), soft_wrap=True)
     elif result.problems():
         console.print("Nothing else was touched; run the same apply again to finish the job.")
     return buffer.getvalue()
+
+
+def _halted_line(result: ApplyResult) -> str:
+    """accessq stopped the run itself: why, what was done, how to finish (one line)."""
+    done = result.count("done")
+    kept = ""
+    if result.journal_failed is not None:
+        kept = f" (the journal lists the first {result.journaled} whole)"
+        advice = "free some disk space (or make the folder writable), then run the same apply"
+    else:
+        advice = "once the other apply has finished, run the same apply"
+    return (
+        f"error: the apply stopped: {result.halted_by}; {done} of {len(result.steps)} steps "
+        f"were done{kept}, nothing else was touched; {advice} again to finish the job."
+    )

@@ -195,7 +195,13 @@ def add_user(ctx: RequestContext, version: str) -> Reply:
     _check_writable(ctx, group, "add a user to")
     already = _nested(ctx) and ctx.store.is_member(group, user, nested=True)
     if already or not ctx.store.add_member(group, user):
-        raise bad_request(f"Cannot add user. User is already a member of '{group.name}'")
+        if ctx.cloud:  # Cloud's answer is not documented; a 400 in these words
+            raise bad_request(f"Cannot add user. User is already a member of '{group.name}'")
+        # Data Center's words (DefaultGroupService, admin.bulkeditgroups.error...), 400.
+        named = ctx.arg("groupname") or group.name
+        raise bad_request(
+            f"Cannot add user '{user.username}', user is already a member of '{named}'"
+        )
     return Reply(_first_page(ctx, group), 201)
 
 
@@ -205,7 +211,13 @@ def remove_user(ctx: RequestContext, version: str) -> Reply:
     user = _member_to_remove(ctx)
     _check_writable(ctx, group, "remove a user from")
     if not ctx.store.remove_member(group, user):
-        raise bad_request(f"Cannot remove user. User is not a member of '{group.name}'")
+        if ctx.cloud:
+            raise bad_request(f"Cannot remove user. User is not a member of '{group.name}'")
+        named = ctx.arg("groupname") or group.name
+        raise bad_request(
+            f"Cannot remove user '{user.username}' from group '{named}' "
+            f"since user is not a member of '{named}'"
+        )
     return Reply(None, 200)
 
 

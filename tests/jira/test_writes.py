@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accessq.jira.errors import GatewayError, RequestRejected
+from accessq.jira.errors import GatewayError
 from accessq.model.naming import encode_description, jsm_queue_jql
 from accessq.sandbox import RunningSandbox
 from tests.jira.conftest import connect
@@ -54,16 +54,6 @@ def test_group_create_members_delete(sandbox: RunningSandbox) -> None:
         gateway.delete_group("ats-delta-agents")
         assert not gateway.group_exists("ats-delta-agents")
         assert gateway.find_groups("ats-") == []
-
-
-def test_adding_a_member_twice_is_refused_in_jiras_words(sandbox: RunningSandbox) -> None:
-    jane = JANE[sandbox.flavor]
-    with connect(sandbox) as gateway:
-        gateway.create_group("ats-delta-agents")
-        gateway.add_member("ats-delta-agents", jane)
-        with pytest.raises(RequestRejected) as caught:
-            gateway.add_member("ats-delta-agents", jane)
-    assert "already a member" in str(caught.value)
 
 
 def test_jsm_queue_create_update_delete(sandbox: RunningSandbox) -> None:

@@ -66,7 +66,8 @@ def test_apply_under_faults_converges_and_touches_only_its_own(
     assert after.unmanaged() == before.unmanaged()
     assert_no_duplicates(after)
     assert_writes_only_managed(log, before, after)
-    assert assert_journals_readable() == runs
+    # A run stopped by a fault on the apply lock has written nothing, journal included.
+    assert 1 <= assert_journals_readable() <= runs
     if fault == "429-storm":
         # Jira said how long to wait; the policy asked for exactly that (capped only in tests).
         assert 1.0 in asked_waits
@@ -103,5 +104,8 @@ def test_a_rerun_after_success_writes_nothing(make_sandbox: MakeSandbox) -> None
     again = run(["apply", str(EXAMPLE), "--yes"], env_for(sandbox))
     assert again.exit_code == 0
     assert "No changes" in again.stdout
-    methods = {entry["method"] for entry in sandbox.control.stats()["log"]}
-    assert methods == {"GET"}
+    log = sandbox.control.stats()["log"]
+    assert {e["method"] for e in log if "/properties/" not in e["path"]} == {"GET"}
+    # Its only writes: the apply lock, taken (and refreshed, on a slow day) and let go.
+    writes = [e["method"] for e in log if e["method"] != "GET"]
+    assert writes[-1] == "DELETE" and set(writes[:-1]) == {"PUT"}

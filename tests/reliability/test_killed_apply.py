@@ -205,7 +205,12 @@ def test_sigkilled_apply_is_finished_by_the_next_one(
     left = run(["plan", str(EXAMPLE), "--format", "json"], env_for(sandbox))
     assert json.loads(left.stdout)["changes"], left.stdout
 
-    _, rerun_log = apply_until_converged(sandbox, max_runs=1, extra=ALLOW)
+    # The killed run's apply lock stays until it expires: a plain rerun is told whose it is.
+    refused = run(["apply", str(EXAMPLE), "--yes", *ALLOW], env_for(sandbox))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error: another apply holds the lock on ATS: ")
+    assert f"(pid {process.pid}, run " in refused.stderr
+    _, rerun_log = apply_until_converged(sandbox, max_runs=1, extra=(*ALLOW, "--break-lock"))
 
     assert_finished_cleanly(sandbox, before, log + rerun_log)
     assert assert_journals_readable() == 2

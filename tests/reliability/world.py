@@ -21,8 +21,10 @@ COMPONENT = "/rest/api/{version}/component"
 COMPONENT_ID = "/rest/api/{version}/component/{id}"
 GROUP = "/rest/api/{version}/group"
 GROUP_USER = "/rest/api/{version}/group/user"
-# All accessq may write (no JSM views here): users, projects and schemes are never written.
-WRITABLE = {COMPONENT, COMPONENT_ID, GROUP, GROUP_USER}
+PROPERTY = "/rest/api/{version}/project/{key}/properties/{property_key}"  # the apply lock
+# All accessq may write (no JSM views here): users, projects and schemes are never written; of
+# the project's properties only `accessq.lock`.
+WRITABLE = {COMPONENT, COMPONENT_ID, GROUP, GROUP_USER, PROPERTY}
 
 
 def decoy_seed() -> dict[str, Any]:
@@ -103,6 +105,8 @@ def assert_writes_only_managed(
             assert parse_group_name(PREFIX, group) is not None, entry
         if route == COMPONENT_ID:
             touched_ids.add(entry["path"].rsplit("/", 1)[-1])
+        if route == PROPERTY:
+            assert entry["path"].endswith("/properties/accessq.lock"), entry
     unmanaged_ids = {c[0] for c in after.unmanaged(PREFIX).components.values()}
     assert not touched_ids & unmanaged_ids
     creates = Counter(e["route"] for e in writes if e["method"] == "POST")
