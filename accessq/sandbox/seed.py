@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accessq.sandbox import seed_schemes
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
 
 DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 
 ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
 ROLES = ("admin", "read-only")
-SECTIONS = ("project", "users", "groups", "components", "accounts", "queues")
+SECTIONS: tuple[str, ...] = ("project", "users", "groups", "components", "accounts", "queues")
+SECTIONS += seed_schemes.SECTIONS  # schemes, roles, licences
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -79,6 +81,8 @@ class Seed:
     components: tuple[SeedComponent, ...] = ()
     accounts: tuple[SeedAccount, ...] = ()
     queues: tuple[SeedQueue, ...] = ()
+    # Schemes, roles, licences (seed_schemes); None: their defaults (seed_schemes.default_access).
+    access: seed_schemes.AccessSeed | None = None
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -161,7 +165,16 @@ class _Builder:
             self.unique([q.name.lower() for q in queues], self.items(data, "queues"), "queue name")
         else:
             queues = default_queues(key)
-        return Seed(key, name, users, groups, components, accounts, queues)
+        everyone = _UserLookup(users)  # with the users default accounts added
+        access = seed_schemes.build_access(
+            data,
+            fail=self.fail,
+            find_user=lambda ref: u.username if (u := everyone.find(ref)) else None,
+            groups=[g.name for g in groups],
+            usernames=[u.username for u in users],
+            admin_users=[a.user for a in accounts if a.role == "admin"],
+        )
+        return Seed(key, name, users, groups, components, accounts, queues, access)
 
     # -- sections --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from accessq.sandbox import schemes
 from accessq.sandbox.rows import (
     Account,
     Component,
@@ -108,6 +109,7 @@ class Store:
                 conn = self._conn()
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(_SCHEMA)
+                conn.executescript(schemes.SCHEMA)
         except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"{path}: cannot use this file as the sandbox state: {exc}") from None
@@ -183,6 +185,7 @@ class Store:
 
     def wipe_and_seed(self, seed: Seed, flavor: str) -> None:
         with self._write() as conn:
+            schemes.wipe(conn)
             for table in ("memberships", "accounts", "groups", "components", "queues", "users"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta")
@@ -244,6 +247,7 @@ class Store:
             "project_lead": str(pks[admin.user]) if admin else "",
         }
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+        schemes.seed_tables(conn, seed, pks)
 
     # -- project and accounts --------------------------------------------------------------
 
