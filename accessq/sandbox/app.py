@@ -20,7 +20,14 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from accessq.sandbox import api_components, api_groups, api_jsm, api_project, api_users
+from accessq.sandbox import (
+    api_components,
+    api_groups,
+    api_jsm,
+    api_permissions,
+    api_project,
+    api_users,
+)
 from accessq.sandbox.auth import authenticate
 from accessq.sandbox.context import CLOUD, RequestContext
 from accessq.sandbox.control import PREFIX, ControlApp
@@ -36,6 +43,7 @@ ALL_ROUTES = [
     *api_groups.ROUTES,
     *api_users.ROUTES,
     *api_jsm.ROUTES,
+    *api_permissions.ROUTES,
 ]
 _JSON = "application/json;charset=UTF-8"
 _log = logging.getLogger("accessq.sandbox")
