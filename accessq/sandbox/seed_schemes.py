@@ -87,6 +87,7 @@ NOTIFICATION_BASES = ("jira-default", "none")
 DEFAULT_RECIPIENTS = ("CurrentAssignee", "Reporter", "AllWatchers")
 _FIELD_ID = re.compile(r"^customfield_(\d{1,9})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ITEM = re.compile(r"^\[(\d+)\]")
 FIRST_FIELD_NUMBER = 10200
 
 Fail = Callable[[Any, str], Exception]
@@ -251,8 +252,9 @@ def default_access(usernames: Sequence[str], admin_users: Sequence[str]) -> Acce
 
 def _shape_error(fail: Fail, raw: Mapping[str, Any], error: Any) -> Exception:
     loc = tuple(error["loc"])
-    where, node = _located(raw, loc)
-    path = _dotted(loc[:-1] if error["type"] in ("extra_forbidden", "missing") else loc)
+    about_key = error["type"] in ("extra_forbidden", "missing")
+    where, node = _located(raw, loc[:-1] if about_key else loc)
+    path = _dotted(loc[:-1] if about_key else loc)
     if error["type"] == "extra_forbidden":
         model = _model_at(loc[:-1])
         known = ", ".join(model.model_fields) if model else ""
@@ -332,7 +334,12 @@ class _Resolver:
         self.apps: tuple[SeedAppRole, ...] = ()
 
     def fail(self, section: str, message: str) -> Exception:
-        return self.fail_at(self.data.get(section, self.data), f"{section}: {message}")
+        """An error in section; a message starting `[i]` is about item i, which knows its line."""
+        node = self.data.get(section, self.data)
+        item = _ITEM.match(message)
+        if item and isinstance(node, list) and int(item[1]) < len(node):
+            return self.fail_at(node[int(item[1])], f"{section}{message}")
+        return self.fail_at(node, f"{section}: {message}")
 
     def build(self, s: _Sections) -> AccessSeed:
         self.apps = self.app_roles(s.application_roles)
