@@ -28,10 +28,32 @@ def _allow_null(node: Any) -> Any:
     return node
 
 
+# Where Jira answers more than its Cloud description says. With `expand=group|user|projectRole|
+# field`, a permission grant's holder carries the expanded object (Data Center's REST beans and
+# Cloud's answers have it); the description's PermissionHolder forbids any such property.
+KNOWN_GAPS: dict[str, dict[str, Any]] = {
+    "PermissionHolder": {
+        "group": {"$ref": "#/components/schemas/GroupName"},
+        "user": {"$ref": "#/components/schemas/UserDetails"},
+        "projectRole": {"$ref": "#/components/schemas/ProjectRole"},
+        "field": {"$ref": "#/components/schemas/FieldDetails"},
+    },
+}
+
+
+def with_known_gaps(doc: dict[str, Any]) -> dict[str, Any]:
+    """doc with the KNOWN_GAPS properties added to the schemas it has (in place)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name, extra in KNOWN_GAPS.items():
+        if name in schemas:
+            schemas[name].setdefault("properties", {}).update(extra)
+    return doc
+
+
 @cache
 def _document(path: Path) -> dict[str, Any]:
     loaded: dict[str, Any] = _allow_null(json.loads(path.read_text(encoding="utf-8")))
-    return loaded
+    return with_known_gaps(loaded)
 
 
 class OpenApi:
