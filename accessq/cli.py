@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 try:  # typer vendors click from 0.2x on; before that it depends on it
     from typer._click.exceptions import ClickException, UsageError
 except ImportError:  # pragma: no cover - older typer
-    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
+    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment]
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply import ApplyResult
