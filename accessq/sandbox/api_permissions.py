@@ -191,8 +191,10 @@ def project_role(ctx: RequestContext, version: str, key: str, role_id: str) -> R
 
 
 def _licensed(access: Access, snap: AccessSnapshot, ctx: RequestContext) -> dict[str, int]:
+    """Active users per application role (its userCount)."""
     counts = dict.fromkeys((a.key for a in snap.app_roles), 0)
-    users, _ = ctx.store.users_page(0, 1_000_000)
+    users, total = ctx.store.users_page(0, 1)
+    users, _ = ctx.store.users_page(0, total)
     for user in users:
         for key in access.applications(user):
             counts[key] += 1

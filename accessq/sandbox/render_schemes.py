@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
-from urllib.parse import quote
 
 from accessq.sandbox import render
 from accessq.sandbox.context import RequestContext
@@ -38,7 +37,6 @@ from accessq.sandbox.schemes import (
 
 SCHEME_EXPANDS = "permissions,user,group,projectRole,field,all"
 NOTIFICATION_EXPANDS = "notificationSchemeEvents,user,group,projectRole,field,all"
-_EXPANDABLE = {"group": "group", "user": "user", "role": "projectRole"}
 
 
 def expand_set(raw: str | None) -> frozenset[str]:
@@ -331,7 +329,3 @@ def project_roles_json(
     ctx: RequestContext, project: Project, roles: Collection[ProjectRole]
 ) -> dict[str, str]:
     return {r.name: role_self(ctx, project, r) for r in roles}
-
-
-def quoted(text: str) -> str:
-    return quote(text, safe="")
