@@ -174,6 +174,7 @@ class _Builder:
             usernames=[u.username for u in users],
             admin_users=[a.user for a in accounts if a.role == "admin"],
         )
+        groups += tuple(SeedGroup(n, members) for n, members in access.site_groups)
         return Seed(key, name, users, groups, components, accounts, queues, access)
 
     # -- sections --------------------------------------------------------------------------

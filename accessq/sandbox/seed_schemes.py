@@ -42,6 +42,7 @@ from accessq.sandbox.schemes import (
 )
 
 SECTIONS = (
+    "site_groups",
     "application_roles",
     "global_permissions",
     "project_roles",
@@ -147,6 +148,10 @@ class SeedScheme:
 
 @dataclass(frozen=True)
 class AccessSeed:
+    # Groups of the site's own setup (product access, roles, global permissions): (name,
+    # usernames). Apart from `groups`, so a seed can replace its groups and keep these; a group
+    # of the same name in `groups` replaces one here.
+    site_groups: tuple[tuple[str, tuple[str, ...]], ...]
     app_roles: tuple[SeedAppRole, ...]
     global_permissions: tuple[SeedEntry, ...]
     project_roles: tuple[SeedRole, ...]
@@ -163,6 +168,11 @@ class _Shape(BaseModel):
 
 
 Name = Field(min_length=1)
+
+
+class _GroupIn(_Shape):
+    name: str = Name
+    members: list[str] = []
 
 
 class _AppRoleIn(_Shape):
@@ -208,6 +218,7 @@ class _NotificationSchemeIn(_Shape):
 
 
 class _Sections(_Shape):
+    site_groups: list[_GroupIn] | None = None
     application_roles: list[_AppRoleIn] | None = None
     global_permissions: dict[str, list[str]] | None = None
     project_roles: list[_RoleIn] | None = None
@@ -342,10 +353,12 @@ class _Resolver:
         return self.fail_at(node, f"{section}: {message}")
 
     def build(self, s: _Sections) -> AccessSeed:
+        site_groups = self.site_groups(s.site_groups)
         self.apps = self.app_roles(s.application_roles)
         self.roles = self.project_roles(s.project_roles)
         self.fields = self.custom_fields(s.custom_fields)
         return AccessSeed(
+            site_groups=site_groups,
             app_roles=self.apps,
             global_permissions=self.global_permissions(s.global_permissions),
             project_roles=self.roles,
@@ -355,6 +368,21 @@ class _Resolver:
         )
 
     # -- sections ----------------------------------------------------------------------------
+
+    def site_groups(self, raw: list[_GroupIn] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for i, group in enumerate(raw or []):
+            name = group.name.strip()
+            if name.lower() in self.groups:
+                if name.lower() in {n.lower() for n, _ in out}:
+                    raise self.fail("site_groups", f"[{i}]: duplicate group name {name.lower()!r}")
+                continue  # the seed's `groups` has it: that one counts
+            self.groups[name.lower()] = name
+            members = tuple(
+                dict.fromkeys(self.user(m, "site_groups", f"[{i}]") for m in group.members)
+            )
+            out.append((name, members))
+        return tuple(out)
 
     def app_roles(self, raw: list[_AppRoleIn] | None) -> tuple[SeedAppRole, ...]:
         if raw is None:

@@ -418,7 +418,7 @@ def test_project_wide_group_grants_follow_the_group(make_sandbox: MakeSandbox) -
     """The simple setup: grants to the managed groups by name. Deleting a group takes it out of
     the scheme (as Jira does); creating it again does not put it back."""
     seed = demo_with(
-        groups=[*_demo()["groups"], {"name": "ats-delta-agents", "members": ["jdoe", "tbecker"]}],
+        groups=[{"name": "ats-delta-agents", "members": ["jdoe", "tbecker"]}],
         permission_scheme={
             "name": "ATS simple",
             "base": "jsm-default",
@@ -461,10 +461,10 @@ def test_project_wide_group_grants_follow_the_group(make_sandbox: MakeSandbox) -
 def test_an_agent_without_a_licence_and_an_updater_who_cannot_be_assigned(
     make_sandbox: MakeSandbox,
 ) -> None:
-    groups = copy.deepcopy(_demo()["groups"])
+    groups = copy.deepcopy(_demo()["site_groups"])
     licensed = next(g for g in groups if g["name"] == "jira-servicedesk-users")
     licensed["members"].remove("alovelace")
-    sandbox = make_sandbox("cloud", demo_with(groups=groups))
+    sandbox = make_sandbox("cloud", demo_with(site_groups=groups))
     assert ADA not in assignable(sandbox)
     ada = get(sandbox, "user", accountId=ADA, expand="applicationRoles")
     assert [a["key"] for a in ada["applicationRoles"]["items"]] == ["jira-software"]
@@ -472,11 +472,11 @@ def test_an_agent_without_a_licence_and_an_updater_who_cannot_be_assigned(
 
 
 def test_no_product_access_at_all(make_sandbox: MakeSandbox) -> None:
-    groups = copy.deepcopy(_demo()["groups"])
+    groups = copy.deepcopy(_demo()["site_groups"])
     for group in groups:
         if group["name"].startswith("jira-"):
             group["members"].remove("jdoe")
-    sandbox = make_sandbox("cloud", demo_with(groups=groups))
+    sandbox = make_sandbox("cloud", demo_with(site_groups=groups))
     assert check(sandbox, JANE, "BROWSE_PROJECTS", "ADD_COMMENTS") == set()
     jane = get(sandbox, "user", accountId=JANE, expand="applicationRoles")
     assert jane["applicationRoles"] == {"size": 0, "items": []}
@@ -494,7 +494,7 @@ def test_watchers_left_out_of_the_notification_scheme(make_sandbox: MakeSandbox)
 
 def test_notifications_to_groups_roles_users_and_addresses(make_sandbox: MakeSandbox) -> None:
     seed = demo_with(
-        groups=[*_demo()["groups"], {"name": "ats-delta-watchers", "members": ["jdoe"]}],
+        groups=[{"name": "ats-delta-watchers", "members": ["jdoe"]}],
         notification_scheme={
             "name": "Mixed",
             "base": "none",

@@ -39,6 +39,30 @@ def test_the_demo_seed_is_the_recommended_setup_with_one_unlicensed_agent() -> N
     assert "tbecker" not in licensed and "mgarcia" in licensed
 
 
+def test_site_groups_stay_when_a_seed_replaces_its_groups() -> None:
+    seed = load_seed(
+        {
+            "groups": [{"name": "ats-delta-agents"}],
+            "site_groups": [{"name": "jira-software-users", "members": ["admin", "ADMIN"]}],
+            "application_roles": [{"key": "jira-software", "groups": ["jira-software-users"]}],
+        }
+    )
+    assert [(g.name, g.members) for g in seed.groups] == [
+        ("ats-delta-agents", ()),
+        ("jira-software-users", ("admin",)),
+    ]
+    replaced = load_seed(
+        {
+            "users": [{"name": "A", "email": "a@example.org"}],
+            "groups": [{"name": "g", "members": ["a"]}],
+            "site_groups": [{"name": "G", "members": ["viewer"]}, {"name": "h"}],
+        }
+    )
+    assert [(g.name, g.members) for g in replaced.groups] == [("g", ("a",)), ("h", ())]
+    with pytest.raises(SeedError, match=r"site_groups\[1\]: duplicate group name 'h'"):
+        load_seed({"site_groups": [{"name": "h"}, {"name": "H"}]})
+
+
 def test_grants_revoke_and_bases() -> None:
     seed = load_seed(
         {
