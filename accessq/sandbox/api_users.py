@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accessq.sandbox import render
+from accessq.sandbox import api_permissions, render
 from accessq.sandbox.context import RequestContext
 from accessq.sandbox.errors import CLOUD_USER_NOT_FOUND, GDPR_USERNAME_PARAM, bad_request, not_found
 from accessq.sandbox.routing import API, Reply, route
@@ -14,7 +14,8 @@ ALL_USERS_MAX = 1000
 
 @route(f"{API}/user")
 def get_user(ctx: RequestContext, version: str) -> Reply:
-    return Reply(render.user_json(ctx, _cloud_user(ctx) if ctx.cloud else _dc_user(ctx)))
+    user = _cloud_user(ctx) if ctx.cloud else _dc_user(ctx)
+    return Reply(api_permissions.expand_user(ctx, user, render.user_json(ctx, user)))
 
 
 def _cloud_user(ctx: RequestContext) -> User:

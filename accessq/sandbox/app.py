@@ -25,6 +25,7 @@ from accessq.sandbox import (
     api_groups,
     api_issues,
     api_jsm,
+    api_permissions,
     api_project,
     api_properties,
     api_users,
@@ -48,6 +49,7 @@ ALL_ROUTES = [
     *api_users.ROUTES,
     *api_jsm.ROUTES,
     *api_issues.ROUTES,
+    *api_permissions.ROUTES,
 ]
 _JSON = "application/json;charset=UTF-8"
 _log = logging.getLogger("accessq.sandbox")

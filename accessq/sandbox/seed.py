@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accessq.sandbox import seed_schemes
 from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.seed_issues import SeedIssue, build_issues
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
@@ -24,7 +25,10 @@ ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGN
 ROLES = ("admin", "read-only")
 ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
 GROUP_OWNERS = ("jira", "idp")  # who manages a group: Jira, or an identity provider / directory
-SECTIONS = ("project", "users", "groups", "components", "accounts", "queues", "options", "issues")
+SECTIONS: tuple[str, ...] = (
+    "project", "users", "groups", "components", "accounts", "queues", "options", "issues"
+)
+SECTIONS += seed_schemes.SECTIONS  # schemes, roles, licences
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -89,6 +93,8 @@ class Seed:
     queues: tuple[SeedQueue, ...] = ()
     options: SandboxOptions = field(default_factory=SandboxOptions)
     issues: tuple[SeedIssue, ...] = ()  # see seed_issues.py
+    # Schemes, roles, licences (seed_schemes); None: their defaults (seed_schemes.default_access).
+    access: seed_schemes.AccessSeed | None = None
 
 
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
@@ -181,7 +187,19 @@ class _Builder:
             lambda ref: user.username if (user := lookup.find(ref)) else None,
             [c.name for c in components],
         )
-        return Seed(key, name, users, groups, components, accounts, queues, options, issues)
+        everyone = _UserLookup(users)  # with the users default accounts added
+        access = seed_schemes.build_access(
+            data,
+            fail=self.fail,
+            find_user=lambda ref: u.username if (u := everyone.find(ref)) else None,
+            groups=[g.name for g in groups],
+            usernames=[u.username for u in users],
+            admin_users=[a.user for a in accounts if a.role == "admin"],
+        )
+        groups += tuple(SeedGroup(n, members) for n, members in access.site_groups)
+        return Seed(
+            key, name, users, groups, components, accounts, queues, options, issues, access
+        )
 
     # -- sections --------------------------------------------------------------------------
 

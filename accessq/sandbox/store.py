@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from accessq.sandbox import tickets
+from accessq.sandbox import schemes, tickets
 from accessq.sandbox.numbers import parse_id
 from accessq.sandbox.options import SandboxOptions
 from accessq.sandbox.rows import (
@@ -153,6 +153,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(_SCHEMA + tickets.SCHEMA)
                 _add_missing_columns(conn)
+                conn.executescript(schemes.SCHEMA)
         except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"{path}: cannot use this file as the sandbox state: {exc}") from None
@@ -228,6 +229,7 @@ class Store:
 
     def wipe_and_seed(self, seed: Seed, flavor: str) -> None:
         with self._write() as conn:
+            schemes.wipe(conn)
             tables = (
                 "memberships",
                 "group_children",
@@ -321,6 +323,7 @@ class Store:
             "options": seed.options.to_json(),
         }
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+        schemes.seed_tables(conn, seed, pks)
 
     # -- project and accounts --------------------------------------------------------------
 
