@@ -2,7 +2,8 @@
 
 Unique queue names (compared by `text.fold`: Unicode-normalised and case-insensitive, `previously`
 names included) and Jira group names, a default assignee among the updaters (by username or
-account_id), a keyword claimed once, nobody twice in one list.
+account_id), a routing term (keyword, alias, RP queue name) claimed once, nobody twice in one
+list.
 """
 
 from __future__ import annotations
@@ -11,10 +12,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from accessq.config.diagnostics import Diagnostic
-from accessq.config.models import AwardeeQueue, Config, Contact, Location, RPQueue, Updater
+from accessq.config.models import (
+    AwardeeQueue,
+    Config,
+    Contact,
+    Location,
+    Queue,
+    RPQueue,
+    Updater,
+)
 from accessq.config.naming import group_name, slug
 from accessq.config.origins import Origins
-from accessq.config.text import fold, has_letter_or_digit
+from accessq.config.text import fold, has_letter_or_digit, route_tokens
 
 MAX_GROUP_NAME = 255  # Jira's limit on a group name
 
@@ -119,25 +128,51 @@ def _same_name(name: _Name, first: _Name) -> str:
     return f"{name.what} '{name.text}' is already used {used}{_where(first.location)}{case}"
 
 
-def _keywords(config: Config, where: Origins) -> Iterator[Diagnostic]:
+_Term = tuple[Queue, str, str, int, Location | None, str | None]
+
+
+def _vocabulary(config: Config, where: Origins) -> list[_Term]:
+    """Every routing term (RP queue names, aliases, keywords) in reading order."""
     entries = []
-    for queue in config.awardee_queues:
-        for i, keyword in enumerate(queue.keywords):
-            loc, key_path = where.locate(queue, "keywords", i)
-            entries.append((_reading_order(loc), i, queue, keyword, loc, key_path))
-    claimed: dict[str, tuple[AwardeeQueue, int, Location | None]] = {}
-    for _, i, queue, keyword, loc, key_path in sorted(entries, key=lambda e: (e[0], e[1])):
-        owner, first_index, first_loc = claimed.setdefault(
-            fold(" ".join(keyword.split())), (queue, i, loc)
+    for queue in config.queues:
+        fields: list[tuple[str, tuple[str | int, ...], str]] = []
+        if isinstance(queue, RPQueue):
+            fields.append(("queue name", ("name",), queue.name))
+        fields += [("alias", ("aliases", i), a) for i, a in enumerate(queue.aliases)]
+        if isinstance(queue, AwardeeQueue):
+            fields += [("keyword", ("keywords", i), k) for i, k in enumerate(queue.keywords)]
+        for order, (what, field, term) in enumerate(fields):
+            loc, key_path = where.locate(queue, *field)
+            entries.append((_reading_order(loc), order, queue, what, term, loc, key_path))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return [(q, what, term, n, loc, path) for _, n, q, what, term, loc, path in entries]
+
+
+def _keywords(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    """A term routes to one queue: no keyword, alias or RP queue name claimed twice, compared as
+    the matcher compares them (`text.route_tokens`: case, accents and Unicode form ignored)."""
+    claimed: dict[tuple[str, ...], tuple[Queue, str, str, Location | None]] = {}
+    for queue, what, term, _, loc, key_path in _vocabulary(config, where):
+        tokens = route_tokens(term)
+        if not tokens:
+            continue  # a name without letters or digits: _names reports it
+        owner, first_what, first_term, first_loc = claimed.setdefault(
+            tokens, (queue, what, term, loc)
         )
-        if owner is queue and first_index == i:
+        if owner is queue and first_term is term:
             continue
-        if owner is queue:
-            message = f"keyword '{keyword}' is listed twice in this queue"
+        if what == first_what == "queue name":
+            continue  # two queue names: _names reports it
+        if owner is queue and what == first_what:
+            message = f"{what} '{term}' is listed twice in this queue"
+        elif owner is queue:
+            message = f"{what} '{term}' repeats the {first_what} '{first_term}' of this queue"
         else:
+            kind = "" if what == first_what else f" (as {first_what} '{first_term}')"
+            article = "an" if what[0] in "aeiou" else "a"
             message = (
-                f"keyword '{keyword}' is already claimed by queue '{owner.name}'"
-                f"{_where(first_loc)}; a keyword routes to one queue only"
+                f"{what} '{term}' is already claimed by queue '{owner.name}'{_where(first_loc)}"
+                f"{kind}; {article} {what} routes to one queue only"
             )
         yield Diagnostic(message, loc, key_path)
 

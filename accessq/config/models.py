@@ -50,8 +50,8 @@ _HIDDEN = (
 )
 ONE_LINE_PATTERN = rf"^[^\u0000-\u001f{_HIDDEN}]*$"
 FREE_TEXT_PATTERN = rf"^[^\u0000-\u0008\u000b-\u001f{_HIDDEN}]*$"  # tabs and new lines allowed
-# Keywords are stored as one comma-separated `Keywords:` line in the component description.
-KEYWORD_PATTERN = rf"^[^,\u0000-\u001f{_HIDDEN}]+$"
+# Keywords may hold any printable text, commas included (model.naming stores them losslessly).
+KEYWORD_PATTERN = rf"^[^\u0000-\u001f{_HIDDEN}]+$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
 # accessq owns every group named <prefix><slug>-<role>: a prefix must be a distinct lower-case
 # word ending in '-', or (e.g. "") it would claim, and could delete, any site group `*-agents`.
@@ -93,9 +93,10 @@ def _free_text(value: str) -> str:
 
 
 def _keyword(value: str) -> str:
+    """A keyword or alias: one line, and a letter or digit, or it could match no ticket."""
     value = text.normal(value)
-    if "," in value:
-        raise ValueError(f"keyword '{value}' contains a comma; list each keyword on its own")
+    if not text.has_letter_or_digit(value):
+        raise ValueError(f"'{value}' has no letters or digits, so it matches no ticket")
     return value
 
 
@@ -361,6 +362,12 @@ class _Queue(_Located):
     safety: SafetyOverrides | None = Field(
         default=None, description="Overrides of the top-level safety settings for this queue."
     )
+    aliases: list[Keyword] = Field(
+        default_factory=list,
+        description="Other names a ticket may use for this queue (e.g. Jetstream2 for "
+        "Jetstream-2); they route tickets here like keywords. Only in the queue file: Jira "
+        "does not hold them.",
+    )
 
 
 class RPQueue(_Queue):
@@ -405,8 +412,8 @@ class AwardeeQueue(_Queue):
     )
     keywords: list[Keyword] = Field(
         default_factory=list,
-        description="Words that route tickets to this queue; each claimed by one queue only, "
-        "no commas.",
+        description="Words or phrases that route tickets to this queue (any printable text, "
+        "commas included); each claimed by one queue only.",
     )
 
     ROLES: ClassVar[tuple[Role, ...]] = ("updaters",)

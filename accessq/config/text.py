@@ -12,6 +12,7 @@ and Jira would show as one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Every character Unicode (and YAML) treats as ending a line.
@@ -33,6 +34,7 @@ _CONTROL_NAMES = {
     "\x7f": "DELETE",
     "\x85": "NEXT LINE",
 }
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 _SHOWN_UP_TO = 60  # characters of a value a message quotes
 
 
@@ -44,6 +46,23 @@ def fold(text: str) -> str:
     """The key names are compared by: canonically equivalent and case-insensitive (NFC +
     casefold, Unicode's canonical caseless match), so `Café`, `CAFÉ` and `Cafe\u0301` are one."""
     return nfc(unicodedata.normalize("NFD", text).casefold())
+
+
+def route_form(text: str) -> str:
+    """The form routing compares text in: compatibility-decomposed with the accents dropped,
+    case-folded, NFC (`Café`, `CAFE` and `ｃａｆｅ` are one). One definition for the matcher
+    (accessq.routing) and the check that no two queues claim one keyword (checks.py)."""
+    # Folding case can itself produce combining marks (`İ` -> i + dot above): fold first.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return nfc("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def route_tokens(text: str) -> tuple[str, ...]:
+    """The words of `text` as routing reads them: runs of letters and digits, and each other
+    visible character on its own (`C++` is c + +; `Jetstream-2.` is jetstream - 2 .), in
+    `route_form`. A keyword matches where its tokens appear as consecutive tokens of a ticket,
+    so `ood` never matches inside `food`, and spacing and line breaks do not matter."""
+    return tuple(_TOKEN.findall(route_form(text)))
 
 
 def has_letter_or_digit(text: str) -> bool:

@@ -116,6 +116,44 @@ def test_keyword_twice_in_one_queue(load: Load) -> None:
     )
 
 
+def test_keyword_claimed_ignoring_accents_and_spacing(load: Load) -> None:
+    text = AWARDEE + '    keywords: ["Café  Jobs"]\n  - name: ACCESS-CSSN-Support\n'
+    text += '    keywords: ["cafe jobs"]\n'
+    assert only_error(load(text)) == (
+        "q.yaml:9:16: error: keyword 'cafe jobs' is already claimed by queue "
+        "'ACCESS-ACO-Support' at q.yaml:7; a keyword routes to one queue only "
+        "(awardee_queues[1].keywords[0])"
+    )
+
+
+def test_alias_of_one_queue_is_a_keyword_of_another(load: Load) -> None:
+    text = "version: 1\nrp_queues:\n" + rp("Jetstream-2", "aliases: [Jetstream2]")
+    text += "awardee_queues:\n  - name: ACCESS-A-B\n    keywords: [JETSTREAM2]\n"
+    assert only_error(load(text)) == (
+        "q.yaml:8:16: error: keyword 'JETSTREAM2' is already claimed by queue 'Jetstream-2' "
+        "at q.yaml:4 (as alias 'Jetstream2'); a keyword routes to one queue only "
+        "(awardee_queues[0].keywords[0])"
+    )
+
+
+def test_rp_queue_name_is_a_routing_word(load: Load) -> None:
+    text = "version: 1\nrp_queues:\n" + rp("Delta")
+    text += "awardee_queues:\n  - name: ACCESS-A-B\n    aliases: [delta]\n"
+    assert only_error(load(text)) == (
+        "q.yaml:7:15: error: alias 'delta' is already claimed by queue 'Delta' at q.yaml:3 "
+        "(as queue name 'Delta'); an alias routes to one queue only "
+        "(awardee_queues[0].aliases[0])"
+    )
+
+
+def test_alias_repeating_its_own_queue_name(load: Load) -> None:
+    text = "version: 1\nrp_queues:\n" + rp("Jetstream-2", "aliases: [JETSTREAM-2]")
+    assert only_error(load(text)) == (
+        "q.yaml:4:15: error: alias 'JETSTREAM-2' repeats the queue name 'Jetstream-2' of this "
+        "queue (rp_queues[0].aliases[0])"
+    )
+
+
 def test_same_email_twice_in_one_list(load: Load) -> None:
     text = """\
     version: 1

@@ -64,7 +64,7 @@ def _errors(validator: jsonschema.Draft202012Validator, data: Any) -> list[str]:
         {"version": 1, "rp_queues": [{"name": "Delta", "agnets": []}]},
         {"version": 1, "rp_queues": [{"name": "Delta", "agents": [{"name": "Jane"}]}]},
         {"version": 1, "rp_queues": [{"name": "Delta", "agents": [{"name": "J", "email": "j@"}]}]},
-        {"version": 1, "awardee_queues": [{"name": "ACCESS-A-B", "keywords": ["a, b"]}]},
+        {"version": 1, "awardee_queues": [{"name": "ACCESS-A-B", "keywords": ["a\nb"]}]},
         {"version": 1, "safety": {"max_removal_fraction": 2}},
     ],
 )
