@@ -16,7 +16,15 @@ from typing import Literal
 
 from accessq.config.models import USERNAME_PATTERN, Config, JiraSettings, Role, is_email
 from accessq.config.naming import group_name, slug
-from accessq.config.text import cleaned, fold, has_letter_or_digit, nfc, problem, visible
+from accessq.config.text import (
+    cleaned,
+    fold,
+    has_letter_or_digit,
+    nfc,
+    problem,
+    route_tokens,
+    visible,
+)
 from accessq.model.naming import (
     LEAD_ASSIGNEE,
     decode_description,
@@ -109,7 +117,7 @@ class _Collector:
         emails = Counter(email for _, email in holders)
         self.shared = {email for email, n in emails.items() if n > 1}
         self.names: set[str] = set()  # names and slugs taken, to keep the export valid
-        self.keywords: dict[str, str] = {}  # folded keyword -> the queue that has it
+        self.keywords: dict[tuple[str, ...], str] = {}  # keyword's routing form -> its queue
 
     def _accounts(self) -> list[Account]:
         found = [m for g in self.observed.groups for m in g.members]
@@ -343,9 +351,15 @@ class _Collector:
                     "a plan updates the component"
                 )
                 keyword = nfc(keyword)
-            folded = fold(" ".join(keyword.split()))
+            if not has_letter_or_digit(keyword):
+                queue.notes.append(
+                    f"keyword {_quoted(keyword)} has no letters or digits, so it routes no "
+                    "ticket; it is left out, and a plan removes it from the component"
+                )
+                continue
+            folded = route_tokens(keyword)  # compared as validate and routing compare them
             owner = self.keywords.setdefault(folded, queue.name)
-            if owner == queue.name and folded not in {fold(" ".join(k.split())) for k in kept}:
+            if owner == queue.name and folded not in {route_tokens(k) for k in kept}:
                 kept.append(keyword)
                 continue
             where = "this queue" if owner == queue.name else f"queue {_quoted(owner)}"

@@ -6,6 +6,7 @@ Whatever `encode_description` writes, `decode_description` reads back exactly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import get_args
 
@@ -66,12 +67,36 @@ class ComponentText:
     keywords: tuple[str, ...] = ()
 
 
+def encode_keywords(keywords: list[str] | tuple[str, ...]) -> str:
+    """The text after `Keywords: `: the comma form `a, b` when it reads back exactly (so the
+    components written before keywords could hold commas stay as they are), else a JSON list
+    (`["C, C++", "R"]`), which holds any one-line text."""
+    comma_form = ", ".join(keywords)
+    if all("," not in k and k == k.strip() and k for k in keywords) and not comma_form.startswith(
+        "["
+    ):
+        return comma_form
+    return json.dumps(list(keywords), ensure_ascii=False)
+
+
+def decode_keywords(raw: str) -> tuple[str, ...]:
+    """What `encode_keywords` wrote, or the comma form of older components (and people)."""
+    if raw.lstrip().startswith("["):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and all(isinstance(k, str) for k in value):
+            return tuple(k.strip() for k in value if k.strip())
+    return tuple(k.strip() for k in raw.split(",") if k.strip())
+
+
 def encode_description(description: str, keywords: list[str] | tuple[str, ...] = ()) -> str:
     lines = [description.strip()] if description.strip() else []
     if lines:
         lines.append("")
     if keywords:
-        lines.append(KEYWORDS_PREFIX + ", ".join(keywords))
+        lines.append(KEYWORDS_PREFIX + encode_keywords(keywords))
     lines.append(MARKER)
     return "\n".join(lines)
 
@@ -83,8 +108,7 @@ def decode_description(text: str | None) -> ComponentText:
     body = lines[:-1]
     keywords: tuple[str, ...] = ()
     if body and body[-1].startswith(KEYWORDS_PREFIX):
-        raw = body.pop()[len(KEYWORDS_PREFIX) :]
-        keywords = tuple(k.strip() for k in raw.split(",") if k.strip())
+        keywords = decode_keywords(body.pop()[len(KEYWORDS_PREFIX) :])
     return ComponentText(managed=True, description="\n".join(body).strip(), keywords=keywords)
 
 

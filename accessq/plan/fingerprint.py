@@ -53,7 +53,9 @@ def _slot_parts(slot: Slot, config: Config, observed: Observed) -> dict[str, Any
     parts: dict[str, Any] = {}
     queue = slot.desired
     if queue is not None:
-        parts["config"] = {"kind": type(queue).__name__, **queue.model_dump(mode="json")}
+        # Aliases only route tickets: nothing in Jira depends on them, so no plan goes stale.
+        dumped = queue.model_dump(mode="json", exclude={"aliases"})
+        parts["config"] = {"kind": type(queue).__name__, **dumped}
         people = [p for role in queue.ROLES for p in queue.listed(role)]
         resolved = {}
         for person in people:

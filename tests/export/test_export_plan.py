@@ -206,7 +206,10 @@ clean_descriptions = st.one_of(
     .filter(lambda t: problem(t, one_line=False) is None),
 )
 keywords = st.lists(
-    st.sampled_from(["wiki", "ood", "a:b", "no", "#1", "x]"]), unique=True, max_size=2
+    # Commas, brackets and quotes too: the Keywords line must hold any one-line keyword.
+    st.sampled_from(["wiki", "ood", "a:b", "no", "#1", "x]", "C, C++", '["q"]', "[x", 'a "b"']),
+    unique=True,
+    max_size=3,
 )
 
 
@@ -219,7 +222,7 @@ def sites(draw: st.DrawFn) -> Observed:
         if awardee:
             updaters = draw(members)
             lead: Account | None = draw(st.sampled_from([None, *updaters]))
-            words = tuple(k for k in draw(keywords) if k not in _claimed(components))
+            words = tuple(k for k in draw(keywords) if k.casefold() not in _claimed(components))
             components.append(managed(str(index), name, draw(clean_descriptions), words, lead=lead))
             groups.append(group(group_name("ats-", name, "updaters"), *updaters))
         else:
