@@ -645,3 +645,11 @@ def main() -> None:
 
     install()  # for the whole process, so even a crash's traceback is masked
     app()
+
+
+# Commands in their own modules register themselves on `app` (keeps this file thin).
+from accessq.cli import (
+    cmd_route,  # noqa: F401
+    cmd_triage,  # noqa: F401
+    cmd_vocabulary,  # noqa: F401
+)

@@ -47,6 +47,7 @@ from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
 from accessq.jira.session import PolicySession
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
+from accessq.model.ticket import TicketText
 
 T = TypeVar("T")
 
@@ -63,6 +64,11 @@ PICKER_LIMIT = 1000  # sites cap it (jira.ajax.autocomplete.limit); a capped ans
 _REFINE = "abcdefghijklmnopqrstuvwxyz0123456789-"
 # Columns of a JSM queue accessq creates (Cloud's internal API requires some).
 JSM_COLUMNS = ("issuetype", "issuekey", "summary", "reporter", "assignee", "status", "created")
+
+# Ticket search: the fields routing reads, and the largest page each flavour gives with fields.
+TICKET_FIELDS = ("summary", "description", "components", "assignee", "resolution")
+CLOUD_SEARCH_PAGE = 100
+DC_SEARCH_PAGE = 1000  # jira.search.views.default.max; a site may cap lower, paging copes
 
 _UNSET: Any = object()
 
@@ -721,6 +727,72 @@ class Gateway:
             return True
 
         self._write(do, lambda: True if self.project_property(key)[0] is None else None)
+
+    # -- tickets (routing: accessq route / triage) ---------------------------------------------
+    # Cloud searches with /search/jql (token pages; /search is gone there), Data Center with
+    # /search (startAt pages). Fields are named, so a page is as large as each flavour allows.
+
+    def search_tickets(self, jql: str) -> Iterator[TicketText]:
+        """Every ticket `jql` finds, in the fewest pages the flavour allows."""
+        body: dict[str, Any] = {"jql": jql, "fields": list(TICKET_FIELDS)}
+        if self.flavor == "cloud":
+            token: str | None = None
+            while True:
+                more = {"nextPageToken": token} if token else {}
+                page = self._send(
+                    "POST",
+                    f"{API}/search/jql",
+                    body={**body, "maxResults": CLOUD_SEARCH_PAGE, **more},
+                )
+                yield from (self._ticket(raw) for raw in page.get("issues") or [])
+                token = page.get("nextPageToken")
+                if not token or page.get("isLast", True) or not page.get("issues"):
+                    return
+        start = 0
+        while True:
+            page = self._send(
+                "POST",
+                f"{API}/search",
+                body={**body, "startAt": start, "maxResults": DC_SEARCH_PAGE},
+            )
+            issues = page.get("issues") or []
+            yield from (self._ticket(raw) for raw in issues)
+            start += len(issues)
+            if not issues or start >= int(page.get("total") or 0):
+                return
+
+    def ticket(self, key: str) -> TicketText:
+        """One ticket (NotFound when it does not exist or is hidden from us)."""
+        raw = self._get(f"{API}/issue/{quote(key, safe='')}", {"fields": ",".join(TICKET_FIELDS)})
+        return self._ticket(_expect_object(raw, f"issue {key}: not an issue"))
+
+    def _ticket(self, raw: Mapping[str, Any]) -> TicketText:
+        fields = raw.get("fields") or {}
+        description = fields.get("description")
+        assignee = fields.get("assignee")
+        return TicketText(
+            key=str(raw.get("key", "")),
+            summary=str(fields.get("summary") or ""),
+            description=description if isinstance(description, str) else "",
+            components=tuple(str(c.get("name", "")) for c in fields.get("components") or []),
+            assignee=self._account(assignee) if isinstance(assignee, dict) else None,
+            resolved=fields.get("resolution") is not None,
+        )
+
+    def set_ticket_component(self, key: str, component_id: str) -> None:
+        """Make `component_id` the ticket's one component (a PUT: safe to repeat)."""
+        body = {"fields": {"components": [{"id": component_id}]}}
+        self._send("PUT", f"{API}/issue/{quote(key, safe='')}", body=body)
+
+    def assign_ticket(self, key: str, account_key: str | None) -> None:
+        """Assign the ticket to an account, or (None) leave it unassigned."""
+        field = "accountId" if self.flavor == "cloud" else "name"
+        path = f"{API}/issue/{quote(key, safe='')}/assignee"
+        self._send("PUT", path, body={field: account_key})
+
+    def comment_ticket(self, key: str, text: str) -> None:
+        """Add a comment (not retried blindly: a second POST would be a second comment)."""
+        self._send("POST", f"{API}/issue/{quote(key, safe='')}/comment", body={"body": text})
 
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
