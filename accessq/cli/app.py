@@ -649,5 +649,5 @@ def main() -> None:
 
 # Commands in their own modules register themselves on `app` (keeps this file thin).
 from accessq.cli import cmd_route  # noqa: E402, F401, I001
-from accessq.cli import cmd_triage  # noqa: E402, F401, I001
-from accessq.cli import cmd_vocabulary  # noqa: E402, F401, I001
+from accessq.cli import cmd_triage  # noqa: E402, F401
+from accessq.cli import cmd_vocabulary  # noqa: E402, F401
