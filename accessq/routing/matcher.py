@@ -6,17 +6,17 @@ so a keyword never matches inside another word (`ood` is not in `food`). At each
 text the longest word wins, and the words inside it are spent: `C++` in a ticket is the keyword
 `C++`, not also `C`, and `access wiki` is not also `wiki`.
 
-A queue's score is the number of words (tokens other than punctuation) of the distinct terms it
+A queue's score is the number of words (as written, split at spaces) of the distinct terms it
 matched: a phrase says more than one word, and repeating a word in a ticket adds nothing. The
 index is a trie over tokens, so routing costs one walk of the text, whatever the number of queues.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accessq.config.text import route_tokens
+from accessq.config.text import has_letter_or_digit, route_tokens
 from accessq.routing.vocabulary import QueueWords
 
 
@@ -61,8 +61,9 @@ class Decision:
         return None if self.tied else self.best
 
 
-def _weight(tokens: Sequence[str]) -> int:
-    return max(1, sum(1 for t in tokens if t[0].isalnum() or t[0] == "_"))
+def _weight(term: str) -> int:
+    """How many words a term has, as written (`open ondemand` 2, `Bridges-2` and `C++` 1)."""
+    return max(1, sum(1 for word in term.split() if has_letter_or_digit(word)))
 
 
 class Router:
@@ -79,7 +80,7 @@ class Router:
                 node = self._root
                 for token in tokens:
                     node = node.next.setdefault(token, _Node())
-                node.owners.append((queue.name, term, _weight(tokens)))
+                node.owners.append((queue.name, term, _weight(term)))
 
     def route(self, text: str) -> Decision:
         tokens = route_tokens(text)
