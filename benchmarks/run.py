@@ -6,7 +6,8 @@ For 30, 300 and 3,000 queues (`--quick`: not 3,000), at 0 and 50 ms of latency a
 request by the sandbox: snapshot read, plan (read + diff), first apply to an empty site, and the
 apply of a 5% change; each with seconds, requests, the minimum the endpoints allow and the ratio.
 Then the naive jira-library read at 300 queues / 50 ms, the start-up of `accessq --help` and
-`accessq validate`, and the peak memory of `accessq plan` at the largest size. Prints tables,
+`accessq validate`, the peak memory of `accessq plan` at the largest size,
+and `route` of one ticket against 3,000 queues of 10 keywords. Prints tables,
 writes JSON (default benchmarks/results/latest.json). See docs/benchmarks.md.
 
 Exit code 0 when every correctness check passed (each apply converged, each plan of a matching
@@ -31,6 +32,7 @@ import scenarios
 from naive import naive_read
 from report import Comparison, Results, print_tables, write_json
 from rich.console import Console
+from routing_bench import routing_timing
 from scenarios import LOGIN, PROJECT, Bench, BenchmarkError, Settings
 from startup import plan_memory, start_up
 
@@ -43,7 +45,7 @@ SIZES = (30, 300, 3000)
 QUICK_SIZES = (30, 300)
 LATENCIES = (0, 50)
 NAIVE_AT = (300, 50)  # queues, latency
-PARTS = ("naive", "start-up", "memory")
+PARTS = ("naive", "start-up", "memory", "routing")
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -151,6 +153,10 @@ def run(args: argparse.Namespace, work: Path, say: Callable[[str], None]) -> Res
     if "start-up" not in args.skip:
         say("start-up: accessq --help and validate, best of 5")
         results.start_up = start_up(work)
+    if "routing" not in args.skip:
+        timing = routing_timing()  # in memory: no sandbox, no latency
+        say(timing.line())
+        results.notes.append(timing.line())
     return results
 
 
