@@ -70,6 +70,10 @@ def test_route_apply_moves_an_rp_ticket_and_leaves_it_for_the_agents(site: Any) 
     assert comments == [
         'accessq routed this ticket to the Jetstream-2 queue: its text matched "Jetstream2".'
     ]
+    again = run_on(site, "route", str(EXAMPLE), "--ticket", "ATS-3", "--apply")
+    assert again.exit_code == 0, again.stderr
+    assert "ATS-3 is already in Jetstream-2; nothing to do" in again.stderr
+    assert len(_state(site, "ATS-3")[2]) == 1  # no second comment
 
 
 def test_route_apply_assigns_an_awardee_ticket_to_the_default_assignee(site: Any) -> None:

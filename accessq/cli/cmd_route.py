@@ -71,6 +71,11 @@ def route(
                     f"error: {found.key}: the best queues tie ({names}, score "
                     f"{decision.tied[0].score}); nothing was changed: leave it to a person"
                 )
+            if found.components == (decision.winner.queue,):
+                typer.echo(
+                    f"{found.key} is already in {decision.winner.queue}; nothing to do", err=True
+                )
+                raise typer.Exit(ExitCode.OK)
             with wf.apply_lock(gateway, break_lock=False) as lock:
                 try:
                     targets = steps.live_targets(gateway, config)
