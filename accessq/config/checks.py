@@ -151,15 +151,15 @@ def _vocabulary(config: Config, where: Origins) -> list[_Term]:
 def _keywords(config: Config, where: Origins) -> Iterator[Diagnostic]:
     """A term routes to one queue: no keyword, alias or RP queue name claimed twice, compared as
     the matcher compares them (`text.route_tokens`: case, accents and Unicode form ignored)."""
-    claimed: dict[tuple[str, ...], tuple[Queue, str, str, Location | None]] = {}
-    for queue, what, term, _, loc, key_path in _vocabulary(config, where):
+    claimed: dict[tuple[str, ...], tuple[Queue, str, str, int, Location | None]] = {}
+    for queue, what, term, n, loc, key_path in _vocabulary(config, where):
         tokens = route_tokens(term)
         if not tokens:
             continue  # a name without letters or digits: _names reports it
-        owner, first_what, first_term, first_loc = claimed.setdefault(
-            tokens, (queue, what, term, loc)
+        owner, first_what, first_term, first_n, first_loc = claimed.setdefault(
+            tokens, (queue, what, term, n, loc)
         )
-        if owner is queue and first_term is term:
+        if owner is queue and first_n == n:  # the term itself (equal words are different n)
             continue
         if what == first_what == "queue name":
             continue  # two queue names: _names reports it
