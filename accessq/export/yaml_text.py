@@ -41,7 +41,9 @@ class _Dumper(yaml.SafeDumper):
         return '"' if style == "'" else style
 
 
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_NUMBER, list("-+.0123456789"))
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float", _YAML12_NUMBER, list("-+.0123456789")
+)
 
 
 def _printable(ch: str) -> bool:

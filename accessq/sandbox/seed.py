@@ -26,14 +26,7 @@ ROLES = ("admin", "read-only")
 ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
 GROUP_OWNERS = ("jira", "idp")  # who manages a group: Jira, or an identity provider / directory
 SECTIONS: tuple[str, ...] = (
-    "project",
-    "users",
-    "groups",
-    "components",
-    "accounts",
-    "queues",
-    "options",
-    "issues",
+    "project", "users", "groups", "components", "accounts", "queues", "options", "issues"
 )
 SECTIONS += seed_schemes.SECTIONS  # schemes, roles, licences
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
@@ -204,7 +197,9 @@ class _Builder:
             admin_users=[a.user for a in accounts if a.role == "admin"],
         )
         groups += tuple(SeedGroup(n, members) for n, members in access.site_groups)
-        return Seed(key, name, users, groups, components, accounts, queues, options, issues, access)
+        return Seed(
+            key, name, users, groups, components, accounts, queues, options, issues, access
+        )
 
     # -- sections --------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ CREATE INDEX IF NOT EXISTS comments_issue ON comments (issue_id);
 TABLES = ("issue_components", "comments", "issues")
 
 
+
 @dataclass(frozen=True)
 class TicketComponent:
     id: int
