@@ -41,7 +41,7 @@ def admin(sandbox: Any) -> requests.Session:
     """Someone else, straight at Jira's REST API."""
     http = requests.Session()
     if sandbox.flavor == "dc":
-        http.headers["Authorization"] = "Bearer admin"
+        http.headers["Authorization"] = "Bearer admin-pat"
     else:
         http.auth = ("admin", "admin")
     return http

@@ -351,7 +351,16 @@ WRITES = ["POST", "PUT", "DELETE"]
 # What an echoing server (or proxy) does wrong, and the commands that meet it.
 ECHOES = {
     "refused": ({}, WRONG_TOKEN),  # 401 with the credentials in body and header
-    "500-on-writes": ({"error_status": 500, "error_rate": 1.0, "methods": WRITES}, TOKEN),
+    # Not on the apply lock's property: the failed writes must reach the journal.
+    "500-on-writes": (
+        {
+            "error_status": 500,
+            "error_rate": 1.0,
+            "methods": WRITES,
+            "paths": ["*/group*", "*/component*"],
+        },
+        TOKEN,
+    ),
     "503-on-reads": (
         {"error_status": 503, "error_rate": 1.0, "methods": ["GET"], "error_retry_after_s": 0},
         TOKEN,
@@ -359,7 +368,7 @@ ECHOES = {
 }
 STEP_KEYS = {
     "time", "event", "change", "queue", "action", "target", "person", "result", "error",
-    "seconds", "request_id",
+    "seconds", "request_id", "note",
 }  # fmt: skip
 
 
@@ -419,7 +428,9 @@ def test_errors_from_an_echoing_server_never_carry_the_token(
     for error in errors:
         shown += [repr(error), str(error), repr(error.args)]
         shown.append("".join(traceback.format_exception(error)))
-    assert all("***" in str(error) for error in errors), [str(e) for e in errors]
+    # The 401 and the 500 carry Jira's echoed words, masked; the 400 (a group that exists) is
+    # accessq's own line, which repeats no server text at all.
+    assert all("***" in str(error) for error in (errors[0], errors[2])), [str(e) for e in errors]
     leaks.seen += [("errors", text) for text in shown]
     leaks.assert_clean()
 
