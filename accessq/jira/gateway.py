@@ -40,12 +40,11 @@ from accessq.jira.errors import (
     NotFound,
     RequestRejected,
     RetriesExhausted,
-    TransientError,
     redact_url,
 )
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
-from accessq.jira.session import PolicySession
+from accessq.jira.session import PolicySession, retrying
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
 T = TypeVar("T")
@@ -234,34 +233,32 @@ class Gateway:
 
         `happened` returns the write's result when it took effect, None when it did not.
         """
-        retry_number = 0
-        while True:
+        retried = False
+
+        def attempt() -> T:
             try:
                 return do()
             except RequestRejected:
                 # After a transient failure, "already exists" / "already a member" may only mean
                 # the first attempt did land and the re-read lagged: look once more.
-                result = happened() if retry_number else None
+                result = happened() if retried else None
                 if result is None:
                     raise
                 return result
-            except TransientError as exc:
-                retry_number += 1
-                headers = {"Retry-After": exc.retry_after} if exc.retry_after else None
-                # After the re-read proves it did not happen, a retry is as safe as a read's.
-                delay = self.pacer.retry_delay(
-                    retry_number, status=exc.status, headers=headers, idempotent=True
-                )
-                if delay is None:
-                    raise RetriesExhausted(
-                        f"{exc}; gave up after {retry_number - 1} retries", status=exc.status
-                    ) from None
-                if exc.status == 429:
-                    self.pacer.throttled(delay)  # the other threads wait it out in acquire()
-                self.pacer.sleep(delay)
-                result = happened()
-                if result is not None:
-                    return result
+
+        def after_transient() -> T | None:
+            nonlocal retried
+            retried = True
+            return happened()
+
+        return retrying(
+            self.pacer,
+            attempt,
+            after_transient=after_transient,
+            give_up=lambda exc, retries: RetriesExhausted(
+                f"{exc}; gave up after {retries} retries", status=exc.status
+            ),
+        )
 
     def _account(self, raw: Mapping[str, Any]) -> Account:
         return account_from_json(raw, self.flavor)
