@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
+import requests
 from jira import JIRA
 from requests import Response
 
@@ -115,12 +116,10 @@ class Gateway:
             )
         pacer = pacer or Pacer(policy or RetryPolicy())
         session = PolicySession.replacing(
-            client._session, pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
+            _library_session(client), pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
         )
         if is_loopback(urlsplit(url).hostname or ""):
             session.trust_env = False  # never send loopback traffic through an HTTP(S)_PROXY
-        client._session.close()
-        client._session = session
         not_jira = f"{redact_url(url)} does not look like a Jira site (check --jira-url)"
         try:
             try:
@@ -128,12 +127,11 @@ class Gateway:
             except NotFound:
                 raise ConnectError(f"{not_jira}: it has no {API}/serverInfo") from None
             info = _expect_object(_json(answer, "serverInfo"), not_jira)
-            # What the library's get_server_info=True would have recorded.
-            client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
-            client.deploymentType = info.get("deploymentType")
         except BaseException:
+            session.close()
             client.close()
             raise
+        _install(client, session, info)
         flavor: Flavor = "cloud" if info.get("deploymentType") == "Cloud" else "dc"
         target = Target(
             url=redact_url(url).rstrip("/"), flavor=flavor, project=project, sandbox=sandbox
@@ -735,6 +733,28 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
         active=bool(raw.get("active", True)),
         account_type=str(kind) if kind else None,
     )
+
+
+# -- the `jira` client's private fields ----------------------------------------------------------
+# The one place accessq touches them. The library offers no public way to give a `JIRA` client
+# a session: its constructor always builds its own `ResilientSession` (`_session`, with a retry
+# loop of its own) and every library call goes through it. Its `get_server_info=True` would read
+# serverInfo through that session (re-requesting on an empty answer) before we could swap it, so
+# we read serverInfo through ours and record what the library would have (`_version`, which some
+# library calls branch on, and the public `deploymentType`).
+
+
+def _library_session(client: JIRA) -> requests.Session:
+    """The session the `JIRA` constructor set up: its auth, headers and TLS settings are copied."""
+    return client._session
+
+
+def _install(client: JIRA, session: PolicySession, info: Mapping[str, Any]) -> None:
+    """Make `session` the one every library call uses; record serverInfo as the library would."""
+    client._session.close()
+    client._session = session
+    client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
+    client.deploymentType = info.get("deploymentType")
 
 
 def server_time(response: Response) -> datetime | None:
