@@ -97,7 +97,7 @@ def accessq_lines(script: str) -> list[str]:
     return [match.group(1).strip() for match in found if match]
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Path) -> dict[Any, Any]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict), f"{path}: not a YAML mapping"
     return document
@@ -293,7 +293,7 @@ def test_github_actions_are_pinned_to_full_commits() -> None:
 
 def test_github_applies_only_main_one_at_a_time_after_approval() -> None:
     document = load(GITHUB)
-    triggers = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as true
+    triggers: Any = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as true
     assert triggers["push"]["branches"] == ["main"]
     apply = document["jobs"]["apply"]
     assert "refs/heads/main" in apply["if"]
@@ -417,7 +417,7 @@ def test_ci_markdown_of_the_example_matches_golden_file(
     (tmp_path / "examples").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "examples" / "queues.yaml")
     monkeypatch.chdir(tmp_path)  # so sources read examples/queues.yaml:LINE, as in a checkout
-    env = {name: None for name in ACCESSQ_ENV}
+    env: dict[str, str | None] = {name: None for name in ACCESSQ_ENV}
     env |= {"ACCESSQ_JIRA_URL": sandbox.url, "ACCESSQ_JIRA_USER": "viewer"}
     env |= {"ACCESSQ_JIRA_TOKEN": "viewer", "NO_COLOR": "1"}
     args = ["plan", "examples/queues.yaml", "--format", "markdown", "--detailed-exitcode"]

@@ -59,7 +59,7 @@ def stamp(when: datetime) -> str:
 def hold(sandbox: Any, *, expires_in: float = 300, run_id: str = "0123abcd4567") -> dict[str, Any]:
     """Another run's lock, as `accessq apply` writes it."""
     now = datetime.now(UTC)
-    value = {
+    value: dict[str, Any] = {
         "tool": "accessq apply",
         "run": run_id,
         "user": "bob",

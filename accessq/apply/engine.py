@@ -21,12 +21,24 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, assert_never
 
 from accessq.jira.secret import redact
 from accessq.model.naming import encode_description
 from accessq.model.observed import ObservedComponent, ObservedJsmQueue
 from accessq.plan.model import PHASES, Change, Plan
+from accessq.plan.payload import (
+    AddMember,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 Status = Literal["done", "failed", "skipped"]
 
@@ -211,49 +223,51 @@ class _Runner:
 
     def run(self, change: Change) -> str | None:
         """Make the change; a note when Jira already had it so."""
-        jira, after = self.jira, change.after
-        match change.action:
-            case "create_component":
+        jira = self.jira
+        match change.payload:
+            case CreateComponent() as new:
                 made = jira.create_component(
-                    after["name"],
-                    description=encode_description(after["description"], after["keywords"]),
-                    assignee_type=after["assignee_type"],
+                    new.name,
+                    description=encode_description(new.description, new.keywords),
+                    assignee_type=new.assignee_type,
                 )
                 with self._lock:
-                    self._created[after["name"].casefold()] = made.id
-            case "update_component":
+                    self._created[new.name.casefold()] = made.id
+            case UpdateComponent(after=after):
                 fields: dict[str, Any] = {}
-                if "name" in after:
-                    fields["name"] = after["name"]
-                if "description" in after or "keywords" in after:
+                if after.name is not None:
+                    fields["name"] = after.name
+                if after.description is not None or after.keywords is not None:
                     fields["description"] = encode_description(
-                        after.get("description", ""), after.get("keywords", [])
+                        after.description or "", after.keywords or []
                     )
-                if "lead" in after:
-                    fields["lead"] = after["lead"]["key"] if after["lead"] else None
-                if "assignee_type" in after:
-                    fields["assignee_type"] = after["assignee_type"]
+                if after.sets_lead:
+                    fields["lead"] = after.lead.key if after.lead else None
+                if after.assignee_type is not None:
+                    fields["assignee_type"] = after.assignee_type
                 jira.update_component(self.component_id(change), **fields)
-            case "delete_component":
+            case DeleteComponent():
                 jira.delete_component(self.component_id(change))
-            case "create_group":
+            case CreateGroup():
                 jira.create_group(change.target)
-            case "delete_group":
+            case DeleteGroup():
                 jira.delete_group(change.target)
-            case "add_member":
-                if jira.add_member(change.target, str(after)) is False:
+            case AddMember(key=key):
+                if jira.add_member(change.target, key) is False:
                     return ALREADY_MEMBER
-            case "remove_member":
-                if jira.remove_member(change.target, str(change.before)) is False:
+            case RemoveMember(key=key):
+                if jira.remove_member(change.target, key) is False:
                     return ALREADY_GONE
-            case "create_jsm_queue":
-                jira.create_jsm_queue(after["name"], after["jql"])
-            case "update_jsm_queue":
+            case CreateJsmQueue() as view:
+                jira.create_jsm_queue(view.name, view.jql)
+            case UpdateJsmQueue(after=view_after):
                 jira.update_jsm_queue(
-                    self.jsm_queue_id(change), name=after["name"], jql=after["jql"]
+                    self.jsm_queue_id(change), name=view_after.name, jql=view_after.jql
                 )
-            case "delete_jsm_queue":
+            case DeleteJsmQueue():
                 jira.delete_jsm_queue(self.jsm_queue_id(change))
+            case unknown:
+                assert_never(unknown)
         return None
 
 

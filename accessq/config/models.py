@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -171,7 +171,7 @@ class _Located(_Strict):
     def location(self) -> Location | None:
         return self._location
 
-    def at(self, location: Location | None) -> _Located:
+    def at(self, location: Location | None) -> Self:
         """Attach the source position (used by the loader); returns self for chaining."""
         self._location = location
         return self

@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
+import requests
 from jira import JIRA
 from requests import Response
 
@@ -40,12 +41,11 @@ from accessq.jira.errors import (
     NotFound,
     RequestRejected,
     RetriesExhausted,
-    TransientError,
     redact_url,
 )
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
-from accessq.jira.session import PolicySession
+from accessq.jira.session import PolicySession, retrying
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
 T = TypeVar("T")
@@ -116,12 +116,10 @@ class Gateway:
             )
         pacer = pacer or Pacer(policy or RetryPolicy())
         session = PolicySession.replacing(
-            client._session, pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
+            _library_session(client), pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
         )
         if is_loopback(urlsplit(url).hostname or ""):
             session.trust_env = False  # never send loopback traffic through an HTTP(S)_PROXY
-        client._session.close()
-        client._session = session
         not_jira = f"{redact_url(url)} does not look like a Jira site (check --jira-url)"
         try:
             try:
@@ -129,12 +127,11 @@ class Gateway:
             except NotFound:
                 raise ConnectError(f"{not_jira}: it has no {API}/serverInfo") from None
             info = _expect_object(_json(answer, "serverInfo"), not_jira)
-            # What the library's get_server_info=True would have recorded.
-            client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
-            client.deploymentType = info.get("deploymentType")
         except BaseException:
+            session.close()
             client.close()
             raise
+        _install(client, session, info)
         flavor: Flavor = "cloud" if info.get("deploymentType") == "Cloud" else "dc"
         target = Target(
             url=redact_url(url).rstrip("/"), flavor=flavor, project=project, sandbox=sandbox
@@ -234,34 +231,32 @@ class Gateway:
 
         `happened` returns the write's result when it took effect, None when it did not.
         """
-        retry_number = 0
-        while True:
+        retried = False
+
+        def attempt() -> T:
             try:
                 return do()
             except RequestRejected:
                 # After a transient failure, "already exists" / "already a member" may only mean
                 # the first attempt did land and the re-read lagged: look once more.
-                result = happened() if retry_number else None
+                result = happened() if retried else None
                 if result is None:
                     raise
                 return result
-            except TransientError as exc:
-                retry_number += 1
-                headers = {"Retry-After": exc.retry_after} if exc.retry_after else None
-                # After the re-read proves it did not happen, a retry is as safe as a read's.
-                delay = self.pacer.retry_delay(
-                    retry_number, status=exc.status, headers=headers, idempotent=True
-                )
-                if delay is None:
-                    raise RetriesExhausted(
-                        f"{exc}; gave up after {retry_number - 1} retries", status=exc.status
-                    ) from None
-                if exc.status == 429:
-                    self.pacer.throttled(delay)  # the other threads wait it out in acquire()
-                self.pacer.sleep(delay)
-                result = happened()
-                if result is not None:
-                    return result
+
+        def after_transient() -> T | None:
+            nonlocal retried
+            retried = True
+            return happened()
+
+        return retrying(
+            self.pacer,
+            attempt,
+            after_transient=after_transient,
+            give_up=lambda exc, retries: RetriesExhausted(
+                f"{exc}; gave up after {retries} retries", status=exc.status
+            ),
+        )
 
     def _account(self, raw: Mapping[str, Any]) -> Account:
         return account_from_json(raw, self.flavor)
@@ -738,6 +733,28 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
         active=bool(raw.get("active", True)),
         account_type=str(kind) if kind else None,
     )
+
+
+# -- the `jira` client's private fields ----------------------------------------------------------
+# The one place accessq touches them. The library offers no public way to give a `JIRA` client
+# a session: its constructor always builds its own `ResilientSession` (`_session`, with a retry
+# loop of its own) and every library call goes through it. Its `get_server_info=True` would read
+# serverInfo through that session (re-requesting on an empty answer) before we could swap it, so
+# we read serverInfo through ours and record what the library would have (`_version`, which some
+# library calls branch on, and the public `deploymentType`).
+
+
+def _library_session(client: JIRA) -> requests.Session:
+    """The session the `JIRA` constructor set up: its auth, headers and TLS settings are copied."""
+    return client._session
+
+
+def _install(client: JIRA, session: PolicySession, info: Mapping[str, Any]) -> None:
+    """Make `session` the one every library call uses; record serverInfo as the library would."""
+    client._session.close()
+    client._session = session
+    client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
+    client.deploymentType = info.get("deploymentType")
 
 
 def server_time(response: Response) -> datetime | None:

@@ -54,6 +54,21 @@ from accessq.plan.model import (
     lead_value,
 )
 from accessq.plan.ownership import Slot, manages_jsm, partition, selected
+from accessq.plan.payload import (
+    AddMember,
+    ComponentFields,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    JsmView,
+    Payload,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
 
@@ -186,7 +201,9 @@ class _Planner:
             members_added=sum(c.action == "add_member" for c in self.changes),
             members_removed=sum(c.action == "remove_member" for c in self.changes),
             groups_deleted=len(deleted_groups),
-            memberships_deleted=sum(len(c.before["members"]) for c in deleted_groups),
+            memberships_deleted=sum(
+                len(c.payload.members) for c in deleted_groups if isinstance(c.payload, DeleteGroup)
+            ),
         )
 
     # -- findings -------------------------------------------------------------------------------
@@ -270,30 +287,26 @@ class _Planner:
 
     def add(
         self,
-        action: Action,
+        payload: Payload,
         key: str,
         queue: str,
         target: str,
         *,
-        before: Any = None,
-        after: Any = None,
         target_id: str | None = None,
         role: Role | None = None,
         person: PlanPerson | None = None,
         depends_on: list[str] | None = None,
         source: str | None = None,
     ) -> Change:
-        change = Change(
-            id=f"{action}:{key}",
+        change = Change.of(
+            payload,
+            id=f"{payload.action}:{key}",
             queue=queue,
-            action=action,
-            phase=PHASE_OF[action],
+            phase=PHASE_OF[payload.action],
             target=target,
             target_id=target_id,
             role=role,
             person=person,
-            before=before,
-            after=after,
             depends_on=sorted(depends_on or []),
             source=source,
         )
@@ -331,16 +344,15 @@ class _Planner:
         created: str | None = None
         if slot.component is None:
             created = self.add(
-                "create_component",
+                CreateComponent(
+                    name=queue.name,
+                    description=description,
+                    keywords=keywords,
+                    assignee_type=DEFAULT_ASSIGNEE,
+                ),
                 queue.name,
                 queue.name,
                 queue.name,
-                after={
-                    "name": queue.name,
-                    "description": description,
-                    "keywords": keywords,
-                    "assignee_type": DEFAULT_ASSIGNEE,
-                },
                 source=source,
             ).id
 
@@ -378,21 +390,24 @@ class _Planner:
         that still holds them, waits for the `update_component` that moves the lead or the
         assignee type.
         """
-        update = next(c for c in self.changes if c.id == update_id)
+        update = next(c.payload for c in self.changes if c.id == update_id)
         lead = component.lead
-        if lead is None or not {"lead", "assignee_type"} & set(update.after):
+        if not isinstance(update, UpdateComponent) or lead is None:
+            return
+        if not update.after.sets_lead and update.after.assignee_type is None:
             return
         staying = any(lead.key in r.members or lead.key in r.keep for r in rosters.values())
         for index, change in enumerate(self.changes):
             if change.queue != queue:
                 continue
-            removes = change.action == "remove_member" and change.before == lead.key
-            deletes = (
-                change.action == "delete_group"
-                and not staying
-                and lead.key in change.before["members"]
-            )
-            if removes or deletes:
+            match change.payload:
+                case RemoveMember(key=key):
+                    waits = key == lead.key
+                case DeleteGroup(members=members):
+                    waits = not staying and lead.key in members
+                case _:
+                    waits = False
+            if waits:
                 depends = sorted({*change.depends_on, update_id})
                 self.changes[index] = change.model_copy(update={"depends_on": depends})
 
@@ -410,11 +425,10 @@ class _Planner:
             if existing is None:
                 ids.append(
                     self.add(
-                        "create_group",
+                        CreateGroup(name=name),
                         name,
                         queue.name,
                         name,
-                        after={"name": name},
                         role=role,
                         source=source,
                     ).id
@@ -426,11 +440,10 @@ class _Planner:
                 member = roster.members[key]
                 ids.append(
                     self.add(
-                        "add_member",
+                        AddMember(key=key),
                         f"{name}:{key}",
                         queue.name,
                         name,
-                        after=key,
                         role=role,
                         person=member.person,
                         depends_on=creates,
@@ -442,11 +455,10 @@ class _Planner:
             adds = [i for i in ids if i not in creates]
             for key in sorted(current.keys() - roster.members.keys() - roster.keep):
                 self.add(
-                    "remove_member",
+                    RemoveMember(key=key),
                     f"{name}:{key}",
                     queue.name,
                     name,
-                    before=key,
                     role=role,
                     person=_removed_person(current[key]),
                     depends_on=adds,
@@ -513,12 +525,13 @@ class _Planner:
             return None
         target = component.name if component else queue.name
         return self.add(
-            "update_component",
+            UpdateComponent(
+                before=ComponentFields.model_validate(before),
+                after=ComponentFields.model_validate(after),
+            ),
             queue.name,
             queue.name,
             target,
-            before=before,
-            after=after,
             target_id=component.id if component else None,
             depends_on=depends,
             source=source,
@@ -551,29 +564,26 @@ class _Planner:
     def plan_jsm(
         self, queue: Queue, slot: Slot, component_change: str | None, source: str | None
     ) -> None:
-        want = {"name": queue.name, "jql": jsm_queue_jql(queue.name)}
+        want = JsmView(name=queue.name, jql=jsm_queue_jql(queue.name))
         depends = [component_change] if component_change else []
         current = next((v for v in slot.jsm if v.name.casefold() == queue.name.casefold()), None)
         if current is None and slot.jsm:
             current = slot.jsm[0]  # a view under a former name: renamed, not recreated
         if current is None:
             self.add(
-                "create_jsm_queue",
+                CreateJsmQueue(name=want.name, jql=want.jql),
                 queue.name,
                 queue.name,
                 queue.name,
-                after=want,
                 depends_on=depends,
                 source=source,
             )
-        elif (current.name, current.jql) != (want["name"], want["jql"]):
+        elif (current.name, current.jql) != (want.name, want.jql):
             self.add(
-                "update_jsm_queue",
+                UpdateJsmQueue(before=JsmView(name=current.name, jql=current.jql), after=want),
                 queue.name,
                 queue.name,
                 current.name,
-                before={"name": current.name, "jql": current.jql},
-                after=want,
                 target_id=current.id,
                 depends_on=depends,
                 source=source,
@@ -581,11 +591,10 @@ class _Planner:
         for view in slot.jsm:
             if view is not current:
                 self.add(
-                    "delete_jsm_queue",
+                    DeleteJsmQueue(name=view.name, jql=view.jql),
                     view.id,
                     queue.name,
                     view.name,
-                    before={"name": view.name, "jql": view.jql},
                     target_id=view.id,
                     source=source,
                 )
@@ -601,11 +610,10 @@ class _Planner:
         source: str | None,
     ) -> None:
         self.add(
-            "delete_group",
+            DeleteGroup(name=group.name, members=sorted(m.key for m in group.members)),
             group.name,
             queue,
             group.name,
-            before={"name": group.name, "members": sorted(m.key for m in group.members)},
             role=role,
             depends_on=depends,
             source=source,
@@ -615,11 +623,10 @@ class _Planner:
         self.deleted_queues.add(slot.name)
         views = [
             self.add(
-                "delete_jsm_queue",
+                DeleteJsmQueue(name=view.name, jql=view.jql),
                 view.id,
                 slot.name,
                 view.name,
-                before={"name": view.name, "jql": view.jql},
                 target_id=view.id,
             ).id
             for view in slot.jsm
@@ -631,17 +638,16 @@ class _Planner:
         if component is not None:
             text = decode_description(component.description)
             self.add(
-                "delete_component",
+                DeleteComponent(
+                    name=component.name,
+                    description=text.description,
+                    keywords=list(text.keywords),
+                    lead=lead_value(component.lead),
+                    assignee_type=component.assignee_type,
+                ),
                 slot.name,
                 slot.name,
                 component.name,
-                before={
-                    "name": component.name,
-                    "description": text.description,
-                    "keywords": list(text.keywords),
-                    "lead": lead_value(component.lead),
-                    "assignee_type": component.assignee_type,
-                },
                 target_id=component.id,
                 # The view's JQL names the component: it goes first.
                 depends_on=views,

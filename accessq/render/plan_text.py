@@ -12,6 +12,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from accessq.plan.model import Plan
+from accessq.plan.payload import UpdateComponent
 from accessq.plan.safety import Violation
 from accessq.render.blocks import QueueBlock, blocks
 from accessq.render.color import console_options
@@ -29,7 +30,7 @@ def adopting_blocks(plan: Plan) -> list[QueueBlock]:
     adopted = {
         c.queue
         for c in plan.changes
-        if c.action == "update_component" and isinstance(c.after, dict) and c.after.get("managed")
+        if isinstance(c.payload, UpdateComponent) and c.payload.after.managed
     }
     return [_adopting(b) if b.queue in adopted else b for b in blocks(plan)]
 

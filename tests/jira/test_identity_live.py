@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from accessq.config.models import Config, Contact, JiraSettings, RPQueue
 from accessq.jira.reader import read_observed
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
-from accessq.sandbox import DEMO_SEED, RunningSandbox
+from accessq.sandbox import RunningSandbox
 from tests.cli_support import run_on
 from tests.conftest import MakeSandbox
 from tests.jira.conftest import connect
+from tests.people import DEMO_USERS, demo_seed
 
 ALL_USERS = "GET /rest/api/{version}/users/search"
-DEMO = yaml.safe_load(Path(DEMO_SEED).read_text(encoding="utf-8"))
-USERS = {u.get("username"): u for u in DEMO["users"]}
+DEMO = demo_seed()
+USERS = DEMO_USERS
 
 
 def key_of(username: str, flavor: str) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-
-import yaml
+from typing import Any
 
 from accessq.config.models import (
     AwardeeQueue,
@@ -26,18 +24,13 @@ from accessq.model.observed import (
     ObservedJsmQueue,
     Target,
 )
+from tests.people import DEMO_USERS
 
-SEED = Path(__file__).resolve().parents[2] / "accessq" / "sandbox" / "demo_seed.yaml"
 TARGET = Target(url="http://127.0.0.1:8080", flavor="cloud", project="ATS", sandbox=True)
 FILE = "queues.yaml"
 
 
-def _seed_users() -> dict[str, dict[str, object]]:
-    users = yaml.safe_load(SEED.read_text())["users"]
-    return {u["username"]: u for u in users}
-
-
-USERS = _seed_users()
+USERS = DEMO_USERS
 
 
 def account(username: str) -> Account:
@@ -92,7 +85,7 @@ def directory(config: Config, usernames: list[str] | None = None) -> dict[str, A
 
 
 def managed(
-    cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: object
+    cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: Any
 ) -> ObservedComponent:
     return ObservedComponent(
         id=cid, name=name, description=encode_description(description, keywords), **kw

@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import Result
 
 from accessq.jira.connection import ConnectionSettings
 from accessq.jira.errors import GatewayError
 from accessq.jira.gateway import Gateway
 from accessq.jira.secret import Secret
-from accessq.sandbox import DEMO_SEED, RunningSandbox
+from accessq.sandbox import RunningSandbox
 from tests.conftest import MakeSandbox
+from tests.people import demo_seed
 from tests.reliability.helpers import EXAMPLE, assert_no_crash, output, run
 
 TOKEN = "tok-CANARY-7f3a9c1e5b"  # the admin account's
@@ -40,7 +40,7 @@ PATS = {TOKEN: "pat-CANARY-3e81d0a7c2", VIEWER_TOKEN: "pat-CANARY-viewer-9b15"}
 
 
 def canary_seed() -> dict[str, Any]:
-    seed: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = demo_seed()
     seed["accounts"] = [
         {"login": "admin", "token": TOKEN, "pat": PATS[TOKEN], "user": "accessq-bot"},
         {
