@@ -25,6 +25,7 @@ from accessq.model.observed import (
     ObservedGroup,
     ObservedJsmQueue,
     Target,
+    TicketCounts,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "accessq" / "sandbox" / "demo_seed.yaml"
@@ -94,6 +95,7 @@ def directory(config: Config, usernames: list[str] | None = None) -> dict[str, A
 def managed(
     cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: object
 ) -> ObservedComponent:
+    kw.setdefault("tickets", TicketCounts())  # counted, as the reader does: no open tickets
     return ObservedComponent(
         id=cid, name=name, description=encode_description(description, keywords), **kw
     )
