@@ -59,7 +59,9 @@ class WritableJira(Protocol):
         lead: str | None = ...,
         assignee_type: str | None = ...,
     ) -> ObservedComponent: ...
-    def delete_component(self, component_id: str) -> None: ...
+    def delete_component(
+        self, component_id: str, *, move_issues_to: str | None = None
+    ) -> None: ...
     def create_group(self, name: str) -> None: ...
     def delete_group(self, name: str) -> None: ...
     # False: Jira already had it so (the goal is reached, nothing was changed).
@@ -203,14 +205,18 @@ class _Runner:
     def component_id(self, change: Change) -> str:
         if change.target_id:
             return change.target_id
-        folded = change.target.casefold()
+        return self.named_component_id(change.target)
+
+    def named_component_id(self, name: str) -> str:
+        """A component made by this run, or found by name (any case)."""
+        folded = name.casefold()
         with self._lock:
             known = self._created.get(folded)
         if known:
             return known
         found = next((c for c in self.jira.components() if c.name.casefold() == folded), None)
         if found is None:
-            raise LookupError(f"component {change.target!r} does not exist")
+            raise LookupError(f"component {name!r} does not exist")
         return found.id
 
     def jsm_queue_id(self, change: Change) -> str:
@@ -247,7 +253,12 @@ class _Runner:
                     fields["assignee_type"] = after.assignee_type
                 jira.update_component(self.component_id(change), **fields)
             case DeleteComponent():
-                jira.delete_component(self.component_id(change))
+                note = change.tickets
+                move = None
+                if note is not None and note.move_to is not None:
+                    # Jira moves every ticket of the component, then deletes it, in one call.
+                    move = note.move_to_id or self.named_component_id(note.move_to)
+                jira.delete_component(self.component_id(change), move_issues_to=move)
             case CreateGroup():
                 jira.create_group(change.target)
             case DeleteGroup():

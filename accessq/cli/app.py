@@ -472,7 +472,7 @@ def _execute(
 
 
 def _read_site(
-    paths: list[Path] | None, jira_url: str | None, *, quiet: bool
+    paths: list[Path] | None, jira_url: str | None, *, quiet: bool, totals: bool = False
 ) -> tuple[Config, Observed]:
     """The whole live project, with the `jira:` settings of optional queue files."""
     from accessq.cli import workflow as wf
@@ -482,7 +482,7 @@ def _read_site(
     try:
         config = wf.load(paths) if paths else Config(version=1)
         with wf.connect(config, jira_url) as gateway:
-            return config, wf.read(gateway, config, None, quiet=quiet)
+            return config, wf.read(gateway, config, None, quiet=quiet, totals=totals)
     except wf.Stop as exc:
         raise _stopped(exc) from None
 
@@ -499,7 +499,7 @@ def list_queues(
     from accessq.render.color import use_color
     from accessq.render.queue_list import render_queue_list
 
-    config, observed = _read_site(paths, jira_url, quiet=quiet)
+    config, observed = _read_site(paths, jira_url, quiet=quiet, totals=True)
 
     sys.stdout.write(
         render_queue_list(

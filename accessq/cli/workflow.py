@@ -110,7 +110,12 @@ def still_held(lock: ApplyLock) -> None:
 
 
 def read(
-    gateway: Gateway, config: Config, only: set[str] | None, *, quiet: bool = False
+    gateway: Gateway,
+    config: Config,
+    only: set[str] | None,
+    *,
+    quiet: bool = False,
+    totals: bool = False,
 ) -> Observed:
     from accessq.cli.progress import progress_bar
     from accessq.jira.errors import GatewayError
@@ -118,7 +123,7 @@ def read(
 
     try:
         with progress_bar("Reading groups", enabled=not quiet) as update:
-            return read_observed(gateway, config, only=only, progress=update)
+            return read_observed(gateway, config, only=only, progress=update, totals=totals)
     except GatewayError as exc:
         raise Stop(f"error: {exc}") from None
 

@@ -421,6 +421,21 @@ class AwardeeQueue(_Queue):
 Queue = RPQueue | AwardeeQueue
 
 
+class RetiredQueue(_Located):
+    """A queue taken out of the configuration whose tickets go to another queue.
+
+    Deleting a queue's component would strip it from every ticket, so a queue that still holds
+    open tickets is deleted only when this says where they go; once the component is gone the
+    entry does nothing and may stay.
+    """
+
+    name: QueueName = Field(description="The retired queue: its component's name in Jira.")
+    move_tickets_to: QueueName = Field(
+        description="Where its tickets go: a configured queue, or another existing component "
+        "(e.g. a general triage one)."
+    )
+
+
 class Config(_Strict):
     """A whole configuration: one file, or every *.yaml/*.yml file of a folder merged."""
 
@@ -440,6 +455,11 @@ class Config(_Strict):
         default_factory=list,
         description="ACCESS awardee teams' queues (updaters, default assignee, keywords).",
     )
+    retired_queues: list[RetiredQueue] = Field(
+        default_factory=list,
+        description="Queues taken out of the configuration and where their tickets go when "
+        "their component is deleted.",
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -452,3 +472,8 @@ class Config(_Strict):
     @property
     def queues(self) -> list[Queue]:
         return [*self.rp_queues, *self.awardee_queues]
+
+    def retired(self, name: str) -> RetiredQueue | None:
+        """The `retired_queues` entry for a component name (any case), if any."""
+        folded = name.casefold()
+        return next((r for r in self.retired_queues if r.name.casefold() == folded), None)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -65,6 +66,33 @@ _REFINE = "abcdefghijklmnopqrstuvwxyz0123456789-"
 JSM_COLUMNS = ("issuetype", "issuekey", "summary", "reporter", "assignee", "status", "created")
 
 _UNSET: Any = object()
+TICKET_PAGE_CLOUD = 100  # search/jql allows at most 100 issues a page with fields
+TICKET_PAGE_DC = 1000  # Data Center's default cap (jira.search.views.default.max)
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    """An open ticket as the counts see it."""
+
+    components: tuple[str, ...]  # component ids
+    assigned: bool
+    created: datetime | None
+
+
+def _open_ticket(raw: Any) -> OpenTicket:
+    fields = raw.get("fields") or {} if isinstance(raw, dict) else {}
+    components = tuple(
+        str(c["id"]) for c in fields.get("components") or [] if isinstance(c, dict) and "id" in c
+    )
+    return OpenTicket(components, bool(fields.get("assignee")), _jira_time(fields.get("created")))
+
+
+def _jira_time(value: Any) -> datetime | None:
+    """Jira's `2024-01-05T10:00:00.000+0000`; None when absent or unreadable."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return None
 
 
 class Gateway:
@@ -494,9 +522,12 @@ class Gateway:
             happened,
         )
 
-    def delete_component(self, component_id: str) -> None:
+    def delete_component(self, component_id: str, *, move_issues_to: str | None = None) -> None:
+        """Delete it; its tickets get `move_issues_to` (a component id) instead, when given."""
+        params = {"moveIssuesTo": move_issues_to} if move_issues_to else None
+
         def do() -> bool:
-            self._send("DELETE", f"{API}/component/{component_id}")
+            self._send("DELETE", f"{API}/component/{component_id}", params=params)
             return True
 
         self._write(do, lambda: True if self.component(component_id) is None else None)
@@ -716,6 +747,61 @@ class Gateway:
             return True
 
         self._write(do, lambda: True if self.project_property(key)[0] is None else None)
+
+    # -- tickets: queue ticket counts and request comments (issue 14) --------------------------
+
+    def open_tickets(self) -> Iterator[OpenTicket]:
+        """Every open (unresolved) ticket of the project, with only what the counts need.
+
+        One JQL search, paged, rather than one per queue: the requests grow with open tickets
+        (100 a page on Cloud, 1000 on Data Center), not with queues. Cloud pages `search/jql` by
+        `nextPageToken`; Data Center, which has no such endpoint, pages `search` by `startAt`.
+        """
+        key = self.project.replace("\\", "\\\\").replace('"', '\\"')
+        params = {
+            "jql": f'project = "{key}" AND resolution = Unresolved ORDER BY created ASC',
+            "fields": "components,assignee,created",
+        }
+        if self.flavor == "cloud":
+            token: str | None = None
+            seen: set[str] = set()
+            while True:
+                page = self._get(
+                    f"{API}/search/jql",
+                    {**params, "maxResults": TICKET_PAGE_CLOUD}
+                    | ({"nextPageToken": token} if token else {}),
+                )
+                yield from map(_open_ticket, page.get("issues") or [])
+                token = page.get("nextPageToken")
+                if page.get("isLast", True) or not token or token in seen:
+                    return
+                seen.add(token)  # a token seen before would loop forever
+        start = 0
+        while True:
+            page = self._get(
+                f"{API}/search", {**params, "startAt": start, "maxResults": TICKET_PAGE_DC}
+            )
+            issues = page.get("issues") or []
+            yield from map(_open_ticket, issues)
+            start += len(issues)
+            if not issues or start >= int(page.get("total") or 0):
+                return
+
+    def related_issue_count(self, component_id: str) -> int:
+        """Every ticket with the component, resolved ones too."""
+        raw = self._get(f"{API}/component/{quote(component_id, safe='')}/relatedIssueCounts")
+        return int(raw.get("issueCount") or 0)
+
+    def add_comment(self, issue_key: str, body: str) -> str:
+        """Comment on a ticket (v2: the body is plain text, wiki markup); returns its id.
+
+        Sent once: a comment cannot be told apart from an identical earlier one, so a retry
+        could post it twice.
+        """
+        raw = self._send(
+            "POST", f"{API}/issue/{quote(issue_key, safe='')}/comment", body={"body": body}
+        )
+        return str((raw or {}).get("id", ""))
 
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:

@@ -51,9 +51,10 @@ from accessq.plan.model import (
     PlanError,
     PlanPerson,
     Summary,
+    TicketNote,
     lead_value,
 )
-from accessq.plan.ownership import Slot, manages_jsm, partition, selected
+from accessq.plan.ownership import Slot, is_managed, manages_jsm, partition, selected
 from accessq.plan.payload import (
     AddMember,
     ComponentFields,
@@ -297,6 +298,7 @@ class _Planner:
         person: PlanPerson | None = None,
         depends_on: list[str] | None = None,
         source: str | None = None,
+        tickets: TicketNote | None = None,
     ) -> Change:
         change = Change.of(
             payload,
@@ -309,6 +311,7 @@ class _Planner:
             person=person,
             depends_on=sorted(depends_on or []),
             source=source,
+            tickets=tickets,
         )
         self.changes.append(change)
         return change
@@ -524,6 +527,7 @@ class _Planner:
         if not after:
             return None
         target = component.name if component else queue.name
+        renamed = component is not None and "name" in after
         return self.add(
             UpdateComponent(
                 before=ComponentFields.model_validate(before),
@@ -535,6 +539,7 @@ class _Planner:
             target_id=component.id if component else None,
             depends_on=depends,
             source=source,
+            tickets=_open_note(component) if renamed and component else None,
         ).id
 
     def desired_lead(
@@ -637,6 +642,7 @@ class _Planner:
         component = slot.component
         if component is not None:
             text = decode_description(component.description)
+            note, move_depends = self.ticket_move(slot.name, component)
             self.add(
                 DeleteComponent(
                     name=component.name,
@@ -649,6 +655,50 @@ class _Planner:
                 slot.name,
                 component.name,
                 target_id=component.id,
-                # The view's JQL names the component: it goes first.
-                depends_on=views,
+                # The view's JQL names the component: it goes first; a queue this plan makes
+                # to take its tickets is made before.
+                depends_on=views + move_depends,
+                tickets=note,
             )
+
+    def ticket_move(self, queue: str, component: ObservedComponent) -> tuple[TicketNote, list[str]]:
+        """Where a deleted component's tickets go (`retired_queues`), and what that waits for.
+
+        The target is a configured queue (its component, live or made by this plan) or another
+        existing component that accessq does not manage (one it manages and is not configured
+        is being deleted too).
+        """
+        note = _open_note(component)
+        retired = self.config.retired(component.name) or self.config.retired(queue)
+        if retired is None:
+            return note, []
+        wanted = retired.move_tickets_to
+        for slot in partition(self.config, self.observed).slots:
+            if slot.desired is None or slot.desired.name.casefold() != wanted.casefold():
+                continue
+            live = slot.component or slot.conflict
+            if live is not None:
+                return note.model_copy(update={"move_to": live.name, "move_to_id": live.id}), []
+            made = f"create_component:{slot.desired.name}"
+            return note.model_copy(update={"move_to": slot.desired.name}), [made]
+        target = self.observed.component(wanted)
+        if target is None or is_managed(target) or target.id == component.id:
+            why = (
+                "is neither a configured queue nor a component in Jira"
+                if target is None
+                else "is a queue accessq manages that is no longer configured"
+                if target.id != component.id
+                else "is this queue itself"
+            )
+            self.error(
+                "unknown_queue",
+                f"retired queue {queue}: move_tickets_to '{wanted}' {why}",
+                queue,
+                retired.location,
+            )
+            return note, []
+        return note.model_copy(update={"move_to": target.name, "move_to_id": target.id}), []
+
+
+def _open_note(component: ObservedComponent) -> TicketNote:
+    return TicketNote(open=component.tickets.open if component.tickets else None)

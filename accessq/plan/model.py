@@ -145,6 +145,19 @@ def lead_label(value: Lead | None) -> str:
     return f"{name} <{value.email}>" if value.email else f"{name} [{value.key}]"
 
 
+class TicketNote(_Model):
+    """The tickets of a component this change deletes or renames (None on other changes).
+
+    A rename keeps them (the component is renamed, not recreated). A deletion strips the
+    component from them unless `move_to` names where they go (`retired_queues`), which apply
+    passes to Jira as `moveIssuesTo`: every ticket of the component, resolved ones too.
+    """
+
+    open: int | None  # open tickets when planned; None when they were not counted
+    move_to: str | None = None  # delete: the component that gets them
+    move_to_id: str | None = None  # its Jira id; None when this plan creates it (see depends_on)
+
+
 class Change(_Model):
     """One atomic Jira operation."""
 
@@ -164,6 +177,7 @@ class Change(_Model):
     after: Any = None
     depends_on: list[str] = Field(default_factory=list)
     source: str | None = None  # `file:line` in the configuration, when the change comes from one
+    tickets: TicketNote | None = None  # delete_component and renaming update_component
     _payload: Payload = PrivateAttr()
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
-from accessq.plan.model import Change, Plan, lead_label
+from accessq.plan.model import Change, Plan, TicketNote, lead_label
 from accessq.plan.payload import (
     AddMember,
     ComponentFields,
@@ -81,6 +81,21 @@ def _component_details(before: ComponentFields, after: ComponentFields) -> list[
     return details
 
 
+def tickets_detail(change: Change) -> list[str]:
+    """What happens to the tickets of a component the change deletes or renames."""
+    note: TicketNote | None = change.tickets
+    if note is None:
+        return []
+    held = "open tickets not counted" if note.open is None else f"{note.open} open tickets"
+    if note.open == 1:
+        held = "1 open ticket"
+    if change.action == "update_component":
+        return [f"tickets: renamed, not recreated: its {held} stay in it"]
+    if note.move_to is not None:
+        return [f"tickets: holds {held}; all its tickets move to {quote(note.move_to)}"]
+    return [f"tickets: holds {held}; deleting it takes the component off its tickets"]
+
+
 def describe(change: Change) -> Line:
     """One change as a line (and detail lines) a reviewer reads."""
     symbol = symbol_of(change)
@@ -95,9 +110,10 @@ def describe(change: Change) -> Line:
                 details.append(f"keywords: {_keywords(new.keywords)}")
             return Line(symbol, component, change.source, details)
         case UpdateComponent(before=before, after=after):
-            return Line(symbol, component, change.source, _component_details(before, after))
+            details = _component_details(before, after) + tickets_detail(change)
+            return Line(symbol, component, change.source, details)
         case DeleteComponent():
-            return Line(symbol, component, change.source)
+            return Line(symbol, component, change.source, tickets_detail(change))
         case CreateGroup():
             return Line(symbol, f"group {change.target}", change.source)
         case DeleteGroup(members=held):

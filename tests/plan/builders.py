@@ -23,6 +23,7 @@ from accessq.model.observed import (
     ObservedGroup,
     ObservedJsmQueue,
     Target,
+    TicketCounts,
 )
 from tests.people import DEMO_USERS
 
@@ -87,6 +88,7 @@ def directory(config: Config, usernames: list[str] | None = None) -> dict[str, A
 def managed(
     cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: Any
 ) -> ObservedComponent:
+    kw.setdefault("tickets", TicketCounts())  # counted, as the reader does: no open tickets
     return ObservedComponent(
         id=cid, name=name, description=encode_description(description, keywords), **kw
     )
