@@ -239,8 +239,8 @@ def test_a_deactivated_person_in_no_group_is_reported_deactivated(
     assert error.kind == "inactive_person"
     assert error.message == (
         "the Jira account of Ben Carter <bcarter@purdue.example.edu> is deactivated (Delta "
-        "agents): if they have left, delete the entry from the queue file, and accessq takes "
-        "the account out of the group"
+        "agents): if they have left, `accessq offboard <queue files> bcarter@purdue.example.edu` "
+        "deletes them from every queue, and apply then takes the account out of the groups"
     )
     # Cloud's search skips him; one page of the pass over every account finds him, and the
     # pass stops there. Data Center's search includes the inactive.
