@@ -669,3 +669,7 @@ def main() -> None:
 
     install()  # for the whole process, so even a crash's traceback is masked
     app()
+
+
+# Commands in their own modules register on `app` when imported.
+from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
