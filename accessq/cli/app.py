@@ -350,6 +350,13 @@ def apply(
             help="Take over the apply lock of another run (only when it is no longer running).",
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Change nothing when any queue has an error (default: apply the other queues).",
+        ),
+    ] = False,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -387,12 +394,12 @@ def apply(
             if saved is not None:
                 wf.check_same_changes(saved, planned.plan)
             sys.stdout.write(_render_plan(planned, "text"))
-            if planned.plan.has_errors:
+            if planned.plan.global_errors or (strict and planned.plan.has_errors):
                 raise wf.Stop("error: the plan has errors; nothing was changed")
             if planned.blocking:
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
-                raise typer.Exit(ExitCode.OK)
+                raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
             if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
@@ -401,7 +408,24 @@ def apply(
             )
     except wf.Stop as exc:
         raise _stopped(exc) from None
-    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
+    for line in _skipped_lines(planned.plan):
+        typer.echo(line, err=True)
+    ok = result.ok and not planned.plan.skipped
+    raise typer.Exit(ExitCode.OK if ok else ExitCode.ERROR)
+
+
+def _skipped_lines(plan_: Plan) -> list[str]:
+    """The closing line of an apply that left queues out for their errors (exit code 1)."""
+    if not plan_.skipped:
+        return []
+    return [
+        f"error: left out because of their errors (see above), nothing changed in them: "
+        f"{', '.join(plan_.skipped)}; fix them and run apply again"
+    ]
+
+
+def _ok_unless_skipped(plan_: Plan) -> ExitCode:
+    return ExitCode.ERROR if plan_.skipped else ExitCode.OK
 
 
 def _check_journal_folder() -> None:
@@ -645,3 +669,7 @@ def main() -> None:
 
     install()  # for the whole process, so even a crash's traceback is masked
     app()
+
+
+# Commands in their own modules register on `app` when imported.
+from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401

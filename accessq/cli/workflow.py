@@ -231,7 +231,7 @@ def check_same_changes(saved: Plan, fresh: Plan) -> None:
     def comparable(plan: Plan) -> list[dict[str, object]]:
         return [c.model_dump(exclude={"source"}) for c in plan.changes]
 
-    if comparable(saved) != comparable(fresh):
+    if comparable(saved) != comparable(fresh) or saved.skipped != fresh.skipped:
         raise Stop(
             "error: the saved plan's changes differ from what this accessq plans for the same "
             "state (edited plan file or another accessq version); make the plan again"

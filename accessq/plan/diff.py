@@ -174,16 +174,29 @@ class _Planner:
                 + "."
             )
         parts = parts_of(self.config, self.observed, slots)
+        skipped = self.skip_queues_with_errors()
         return Plan(
             target=self.observed.target,
             fingerprint=combine(parts),
             changes=sorted(self.changes, key=Change.sort_key),
+            skipped=skipped,
             summary=self.summary(),
             errors=sorted(self.errors, key=PlanError.sort_key),
             notes=self.notes,
             only=sorted(only, key=str.casefold) if only is not None else None,
             fingerprint_parts=parts,
         )
+
+    def skip_queues_with_errors(self) -> list[str]:
+        """Leave every queue with an error of its own out of the plan, whole; return their names.
+
+        A queue is planned from all of its people or not at all: planned without a colleague
+        who could not be resolved, its group could lose members nobody meant to remove.
+        """
+        skipped = {e.queue for e in self.errors if e.queue is not None}
+        self.changes = [c for c in self.changes if c.queue not in skipped]
+        self.deleted_queues -= skipped
+        return sorted(skipped, key=lambda n: (n.casefold(), n))
 
     def summary(self) -> Summary:
         queues: dict[str, set[Action]] = {}

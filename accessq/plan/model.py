@@ -293,6 +293,9 @@ class Plan(_Model):
     changes: list[Change] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
     errors: list[PlanError] = Field(default_factory=list)
+    # Queues left out whole because of their own errors (each error names its queue); apply
+    # applies the rest unless --strict. Errors without a queue stop the whole plan.
+    skipped: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     only: list[str] | None = None  # the queues `--queue` restricted this plan to
     fingerprint_parts: dict[str, str] = Field(default_factory=dict)
@@ -307,6 +310,11 @@ class Plan(_Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.errors)
+
+    @property
+    def global_errors(self) -> list[PlanError]:
+        """Errors that concern no one queue: they stop every change."""
+        return [e for e in self.errors if e.queue is None]
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)

@@ -118,8 +118,11 @@ def closing_line(plan: Plan) -> str:
     if plan.is_empty and not plan.has_errors:
         return EMPTY
     line = plan.summary.closing_line() if not plan.is_empty else "Plan: no changes."
-    if plan.has_errors:
+    if plan.global_errors:
         count = len(plan.errors)
         errors = "1 error" if count == 1 else f"{count} errors"
         line += f" {errors} must be fixed before this plan can be applied."
+    elif plan.skipped:
+        # Queue errors leave their queues out, whole; apply --strict still applies nothing.
+        line += f" Left out until their errors are fixed: {', '.join(plan.skipped)}."
     return line

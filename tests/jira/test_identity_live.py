@@ -187,9 +187,12 @@ def test_a_customer_in_a_managed_group_is_no_shortcut_and_is_removed(
     sandbox = make_sandbox("cloud", seed(CUSTOMER, groups=(group,)))
     casey = Contact(name="Casey Client", email="casey@client.example.com")
     plan = plan_of(sandbox, delta(JANE, casey))
-    # Seen in the group, the customer still answers for nobody: an error, and it goes.
+    # Seen in the group, the customer still answers for nobody: an error, the queue waits
+    # (whole, as apply has always waited for errors), and once the entry goes so does Casey.
     assert [e.kind for e in plan.errors] == ["account_type"]
-    removed = [c.before for c in plan.changes if c.action == "remove_member"]
+    assert (plan.changes, plan.skipped) == ([], ["Delta"])
+    fixed = plan_of(sandbox, delta(JANE))
+    removed = [c.before for c in fixed.changes if c.action == "remove_member"]
     assert removed == ["qm:casey-0001"]
 
 
@@ -239,8 +242,8 @@ def test_a_deactivated_person_in_no_group_is_reported_deactivated(
     assert error.kind == "inactive_person"
     assert error.message == (
         "the Jira account of Ben Carter <bcarter@purdue.example.edu> is deactivated (Delta "
-        "agents): if they have left, delete the entry from the queue file, and accessq takes "
-        "the account out of the group"
+        "agents): if they have left, `accessq offboard <queue files> bcarter@purdue.example.edu` "
+        "deletes them from every queue, and apply then takes the account out of the groups"
     )
     # Cloud's search skips him; one page of the pass over every account finds him, and the
     # pass stops there. Data Center's search includes the inactive.
