@@ -645,3 +645,6 @@ def main() -> None:
 
     install()  # for the whole process, so even a crash's traceback is masked
     app()
+
+
+from accessq.cli import cmd_doctor as _cmd_doctor  # noqa: E402,F401  (registers the command)
