@@ -40,7 +40,7 @@ GOLDEN = Path(__file__).parent / "ci_golden" / "plan-examples.md"
 MARKER = "<!-- accessq-plan -->"
 SANDBOX_URL = "http://sandbox.invalid"  # what the golden file says instead of the random port
 PRODUCTION = "jira-production"
-JOBS = ["validate", "plan", "apply"]
+JOBS = ["validate", "plan", "apply", "doctor"]
 # Set only from the job's own environment, never inherited from whoever runs the tests.
 ACCESSQ_ENV = [
     "ACCESSQ_JIRA_URL",
@@ -87,7 +87,7 @@ class Command:
 # A command starts a line or follows a shell operator; text that merely mentions accessq does not.
 COMMAND = re.compile(
     r"(?:^|[;&|(]|\bthen\b|\bdo\b|\belse\b)\s*"
-    r"(accessq\s+(?:validate|plan|apply|list-queues|export|schema|sandbox)\b.*)$"
+    r"(accessq\s+(?:validate|plan|apply|doctor|list-queues|export|schema|sandbox)\b.*)$"
 )
 
 
@@ -271,6 +271,7 @@ def test_each_job_gets_only_the_jira_account_it_needs(ci: str) -> None:
         "validate": {(None, None)},  # offline: no Jira account at all
         "plan": {("viewer", "viewer")},  # the read-only account
         "apply": {("admin", "admin")},  # the write account, from the environment only
+        "doctor": {("viewer", "viewer")},  # nightly, read-only: no approval needed
     }
 
 
@@ -347,8 +348,12 @@ def test_every_accessq_command_runs_as_written(
         ("plan", "plan", 2),
         ("apply", "plan", 2),
         ("apply", "apply", 0),
+        ("apply", "doctor", 0),  # after every apply: the members can do their job
+        ("doctor", "doctor", 0),  # nightly, as the read-only account
     ]
-    assert "0 failed, 0 skipped" in ran[-1].result.stderr
+    assert "0 failed, 0 skipped" in ran[3].result.stderr
+    assert "0 failed, 0 not checked" in ran[4].result.stdout
+    assert "read-only plan account" in ran[5].result.stdout
     assert list(Path(".accessq/journal").glob("apply-*.jsonl")), "the apply keeps its journal"
 
     # The next pull request's plan: Jira now matches, nothing to review.
@@ -365,7 +370,7 @@ def test_a_queue_deletion_is_applied_only_with_the_override(
     ci: str, make_sandbox: Any, queue_repository: Path
 ) -> None:
     sandbox = make_sandbox("cloud")
-    plan, apply = (c for c in commands_of(ci, sandbox.url) if c.job == "apply")
+    plan, apply = [c for c in commands_of(ci, sandbox.url) if c.job == "apply"][:2]
     assert [run(plan).result.exit_code, run(apply).result.exit_code] == [2, 0]
     queues = queue_repository / "queues" / "queues.yaml"
     text = queues.read_text(encoding="utf-8")

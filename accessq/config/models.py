@@ -207,6 +207,11 @@ class JiraSettings(_Strict):
         default=False,
         description="Also manage a JSM queue view for each queue (component = N, unresolved).",
     )
+    require_agent_licence: bool = Field(
+        default=False,
+        description="accessq doctor: every member of an -agents group must hold a Jira Service "
+        "Management licence (agent product access).",
+    )
 
     def email_of(self, username: str) -> str:
         """The Jira email of an ACCESS username, through `username_email`."""

@@ -23,7 +23,7 @@ write happened, and only retries when it did not.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +47,7 @@ from accessq.jira.errors import (
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
 from accessq.jira.session import PolicySession, retrying
+from accessq.model.access import Grant, Holder, Notice, RoleGroups
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 
 T = TypeVar("T")
@@ -802,6 +803,78 @@ class Gateway:
             "POST", f"{API}/issue/{quote(issue_key, safe='')}/comment", body={"body": body}
         )
         return str((raw or {}).get("id", ""))
+    # -- site access (accessq doctor; read-only, accessq.jira.site_access) ---------------------
+
+    def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
+        """The runner's permissions in the project (global ones too): key -> held."""
+        body = self._get(
+            f"{API}/mypermissions", {"projectKey": self.project, "permissions": ",".join(keys)}
+        )
+        held = _expect_object(body, "Jira answered mypermissions without permissions")
+        found = held.get("permissions") or {}
+        return {k: bool((found.get(k) or {}).get("havePermission")) for k in keys}
+
+    def permission_grants(self) -> list[Grant]:
+        """Every grant of the project's permission scheme, holders with their names."""
+        path = f"{API}/project/{quote(self.project, safe='')}/permissionscheme"
+        scheme = _expect_object(self._get(path, {"expand": "all"}), f"{path}: not a scheme")
+        return [
+            Grant(permission=str(g.get("permission", "")), holder=_holder(g.get("holder") or {}))
+            for g in scheme.get("permissions") or []
+        ]
+
+    def notifications(self) -> list[Notice]:
+        """Every recipient of every event of the project's notification scheme."""
+        path = f"{API}/project/{quote(self.project, safe='')}/notificationscheme"
+        scheme = _expect_object(self._get(path, {"expand": "all"}), f"{path}: not a scheme")
+        out: list[Notice] = []
+        for item in scheme.get("notificationSchemeEvents") or []:
+            event = item.get("event") or {}
+            for raw in item.get("notifications") or []:
+                holder = _holder({**raw, "type": raw.get("notificationType", "")})
+                out.append(
+                    Notice(
+                        event_id=int(event.get("id", 0)),
+                        event=str(event.get("name", "")),
+                        recipient=holder,
+                    )
+                )
+        return out
+
+    def project_role_groups(self, role_id: str) -> RoleGroups:
+        """A project role of the project and the groups among its actors."""
+        path = f"{API}/project/{quote(self.project, safe='')}/role/{quote(role_id, safe='')}"
+        role = _expect_object(self._get(path), f"{path}: not a project role")
+        groups = [
+            (a.get("actorGroup") or {}).get("name") or a.get("name") or ""
+            for a in role.get("actors") or []
+            if a.get("type") == "atlassian-group-role-actor"
+        ]
+        return RoleGroups(
+            id=role_id, name=str(role.get("name", role_id)), groups=tuple(g for g in groups if g)
+        )
+
+    def application_roles_of(self, key: str) -> tuple[str, ...]:
+        """Keys of the product access (application roles) the account holds."""
+        who = {"accountId": key} if self.flavor == "cloud" else {"username": key}
+        user = _expect_object(
+            self._get(f"{API}/user", {**who, "expand": "applicationRoles"}),
+            "Jira answered user without a user",
+        )
+        items = (user.get("applicationRoles") or {}).get("items") or []
+        return tuple(sorted(str(i.get("key", "")) for i in items if i.get("key")))
+
+    def is_assignable(self, key: str) -> bool:
+        """Whether a new ticket of the project may be assigned to the account."""
+        params: dict[str, Any] = {"project": self.project, "maxResults": 1000}
+        if self.flavor == "cloud":
+            params["accountId"] = key
+        else:
+            params["username"] = key  # a prefix search: the exact name is picked below
+        found = self._get(f"{API}/user/assignable/search", params)
+        if not isinstance(found, list):
+            raise GatewayError("Jira answered user/assignable/search without a list of users")
+        return any(self._account(u).key == key for u in found if isinstance(u, dict))
 
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
@@ -867,6 +940,18 @@ def _expect_object(value: Any, message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GatewayError(message)
     return value
+
+
+def _holder(raw: Mapping[str, Any]) -> Holder:
+    """A permission holder or notification recipient, named from whichever expansion Jira gave."""
+    parameter = raw.get("parameter")
+    named = raw.get("group") or raw.get("projectRole") or raw.get("field") or {}
+    name = named.get("name") if isinstance(named, Mapping) else None
+    return Holder(
+        type=str(raw.get("type", "")),
+        parameter=str(parameter) if parameter is not None else None,
+        name=str(name) if name else None,
+    )
 
 
 def _count(n: int, noun: str) -> str:
