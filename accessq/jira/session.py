@@ -128,10 +128,10 @@ class PolicySession(ResilientSession):
                 raise error_for_exception(exc, method=method, url=url) from None
         if response is not None:
             self._local.request_id = response.headers.get("X-AREQUESTID")
+            self.pacer.observe(response.headers)  # the budget Jira states, 429 or not
         if response is not None and 300 <= response.status_code < 400:
             raise error_for_redirect(response) from None  # `ok` would count it a success
         if response is not None and response.ok:
-            self.pacer.succeeded()
             return response
         if response is not None and response.status_code not in TRANSIENT:
             raise error_for_response(response, auth_hint=self.auth_hint) from None
