@@ -108,8 +108,8 @@ def github_value(value: str, secrets: Mapping[str, str]) -> str:
 
     def one(match: re.Match[str]) -> str:
         expression = match.group(1).strip()
-        if secret := re.fullmatch(r"secrets\.(\w+)", expression):
-            return secrets.get(secret.group(1), "")  # GitHub gives "" for a missing secret
+        if secret := re.fullmatch(r"(?:secrets|vars)\.(\w+)", expression):
+            return secrets.get(secret.group(1), "")  # GitHub gives "" for a missing one
         if "inputs." in expression and not re.search(r"\b(?:secrets|steps|env)\.", expression):
             return ""  # no inputs outside a manual run
         raise AssertionError(f"the test cannot evaluate ${{{{ {expression} }}}}")
@@ -739,7 +739,7 @@ def test_gitlab_plan_job_posts_its_note_and_judges_the_exit_code(
 
 def test_docs_name_every_secret_the_examples_use() -> None:
     docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
-    github = set(re.findall(r"secrets\.(\w+)", GITHUB.read_text(encoding="utf-8")))
+    github = set(re.findall(r"(?:secrets|vars)\.(\w+)", GITHUB.read_text(encoding="utf-8")))
     gitlab = set(re.findall(r"\$(ACCESSQ_\w+)", GITLAB.read_text(encoding="utf-8")))
     assert github and gitlab
     for name in sorted(github | gitlab - {"ACCESSQ_OVERRIDES"}):
@@ -965,3 +965,18 @@ def test_every_queue_change_that_reaches_main_is_applied(
     for number, push in enumerate(runs, start=1):
         assert apply_run(origin, push, sandbox.url, tmp_path / f"run-{number}") == 0
     assert jira_matches(origin, sandbox.url, tmp_path / "check-1"), "an approved change was dropped"
+
+
+def test_github_jira_url_is_a_variable_so_logs_show_it() -> None:
+    text = GITHUB.read_text(encoding="utf-8")
+    assert "secrets.ACCESSQ_JIRA_URL" not in text
+    assert text.count("vars.ACCESSQ_JIRA_URL") == 3  # the plan, the apply's plan, the apply
+
+
+@pytest.mark.parametrize("ci", sorted(CI))
+def test_accessq_is_installed_pinned_and_hash_checked(ci: str) -> None:
+    text = CI[ci][0].read_text(encoding="utf-8")
+    installs = [line for line in text.splitlines() if "pip install" in line and "#" not in line]
+    assert installs
+    for line in installs:
+        assert "--require-hashes" in line and '-r "$ACCESSQ_REQUIREMENTS"' in line, line
