@@ -393,7 +393,9 @@ def apply(
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
                 raise typer.Exit(ExitCode.OK)
-            if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
+            if not yes and not typer.confirm(
+                _apply_prompt(planned.plan, gateway), default=False, err=True
+            ):
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
@@ -402,6 +404,12 @@ def apply(
     except wf.Stop as exc:
         raise _stopped(exc) from None
     raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
+
+
+def _apply_prompt(plan: Plan, gateway: Gateway) -> str:
+    """Names the target and the counts: with stdout redirected, the prompt is all one sees."""
+    counts = plan.summary.closing_line().removeprefix("Plan: ").rstrip(".")
+    return f"Apply to {gateway.target.describe()}: {counts}?"
 
 
 def _check_journal_folder() -> None:
