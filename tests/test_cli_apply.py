@@ -284,7 +284,7 @@ def test_on_a_terminal_apply_asks_and_no_changes_nothing(
     sandbox.control.reset_stats()
     declined = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="n\n", env=env_for(sandbox))
     assert declined.exit_code == 1
-    # The prompt (stderr) names the target and the counts: with stdout redirected it is all one sees.
+    # The prompt (stderr) names the target and the counts: with stdout redirected, all one sees.
     prompt = f"Apply to {sandbox.url} ("
     assert prompt in declined.stderr and "10 queues to create" in declined.stderr
     assert prompt not in declined.stdout
