@@ -284,12 +284,17 @@ def test_on_a_terminal_apply_asks_and_no_changes_nothing(
     sandbox.control.reset_stats()
     declined = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="n\n", env=env_for(sandbox))
     assert declined.exit_code == 1
-    assert "Apply these changes?" in declined.stderr
+    # The prompt (stderr) names the target and the counts: with stdout redirected, all one sees.
+    prompt = f"Apply to {sandbox.url} ("
+    assert prompt in declined.stderr and "10 queues to create" in declined.stderr
+    assert prompt not in declined.stdout
     assert "Cancelled; nothing was changed." in declined.stderr
     assert write_counts(sandbox) == 0
     accepted = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="y\n", env=env_for(sandbox))
     assert accepted.exit_code == 0, accepted.stderr
     assert "No changes." in run(sandbox, "plan", str(EXAMPLE)).stdout
+    again = CliRunner().invoke(app, ["apply", str(EXAMPLE)], input="", env=env_for(sandbox))
+    assert again.exit_code == 0 and "Apply to" not in again.stderr  # nothing to change: no question
 
 
 def test_force_overrides_the_removal_fraction_end_to_end(sandbox: Any, tmp_path: Path) -> None:

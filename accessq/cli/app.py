@@ -400,7 +400,9 @@ def apply(
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
                 raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
-            if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
+            if not yes and not typer.confirm(
+                _apply_prompt(planned.plan, gateway), default=False, err=True
+            ):
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
@@ -426,6 +428,12 @@ def _skipped_lines(plan_: Plan) -> list[str]:
 
 def _ok_unless_skipped(plan_: Plan) -> ExitCode:
     return ExitCode.ERROR if plan_.skipped else ExitCode.OK
+
+
+def _apply_prompt(plan: Plan, gateway: Gateway) -> str:
+    """Names the target and the counts: with stdout redirected, the prompt is all one sees."""
+    counts = plan.summary.closing_line().removeprefix("Plan: ").rstrip(".")
+    return f"Apply to {gateway.target.describe()}: {counts}?"
 
 
 def _check_journal_folder() -> None:
