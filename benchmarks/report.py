@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from naive import NaiveRead
+from rate_limited import REJECTED_TARGET, UTILISATION_TARGET, Limited
 from rich.console import Console
 from rich.table import Table
 from scenarios import Measurement, Settings
@@ -58,6 +59,7 @@ class Results:
     comparison: Comparison | None = None
     start_up: list[Timed] = field(default_factory=list)
     memory: Peak | None = None
+    limited: list[Limited] = field(default_factory=list)  # first applies under a rate limit
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the whole run
 
@@ -67,6 +69,7 @@ class Results:
         memory_ok = self.memory is None or self.memory.exit_code == 0
         return (
             all(m.ok for m in self.measurements)
+            and all(found.measured.ok for found in self.limited)
             and all(t.exit_code == 0 for t in self.start_up)
             and memory_ok
         )
@@ -80,6 +83,11 @@ class Results:
             met[f"accessq >= {NAIVE_SPEEDUP_TARGET:g}x faster than naive"] = (
                 self.comparison.speedup >= NAIVE_SPEEDUP_TARGET
             )
+        if self.limited:
+            met[
+                f">= {UTILISATION_TARGET:.0%} of the allowed rate, <= {REJECTED_TARGET:.0%} "
+                "answered 429 (first apply under a rate limit)"
+            ] = all(found.met for found in self.limited)
         for timed in self.start_up:
             if timed.met is not None:
                 met[f"{timed.what} < {timed.target:g} s"] = timed.met
@@ -114,6 +122,7 @@ class Results:
             "naive_baseline": self.comparison.to_json() if self.comparison else None,
             "start_up": [t.to_json() for t in self.start_up],
             "peak_memory": self.memory.to_json() if self.memory else None,
+            "rate_limited": [found.to_json() for found in self.limited],
             "targets": self.targets(),
             "ok": self.ok,
             "notes": self.notes,
@@ -144,7 +153,10 @@ def print_tables(results: Results, console: Console | None = None) -> None:
             f"{m.ratio:.2f}",
             "ok" if m.ok else f"FAILED {m.checks}",
         )
-    console.print(table)
+    if results.measurements:
+        console.print(table)
+    if results.limited:
+        console.print(_limited_table(results.limited))
 
     extra = Table(title="baseline, start-up and memory")
     for column in ("measure", "value", "target"):
@@ -176,6 +188,28 @@ def print_tables(results: Results, console: Console | None = None) -> None:
         console.print(f"note: {line}")
     verdict = "all correctness checks passed" if results.ok else "SOME CHECKS FAILED"
     console.print(f"{verdict}; whole run {results.seconds:.0f} s")
+
+
+def _limited_table(limited: list[Limited]) -> Table:
+    table = Table(title="first apply under a server rate limit (no added latency)")
+    columns = ("flavor", "queues", "limit", "seconds", "requests", "429s", "floor", "ratio")
+    for column in (*columns, "of allowed rate"):
+        table.add_column(column, justify="left" if column == "flavor" else "right")
+    table.add_column("check")
+    for found in limited:
+        table.add_row(
+            found.flavor,
+            f"{found.measured.queues:,}",
+            f"{found.limit}/s",
+            f"{found.measured.seconds:.1f}",
+            f"{found.measured.requests:,}",
+            f"{found.rejected:,}",
+            f"{found.floor_s:.1f} s",
+            f"{found.ratio:.2f}",
+            f"{1 / found.ratio:.0%}",
+            "ok" if found.measured.ok else f"FAILED {found.measured.checks}",
+        )
+    return table
 
 
 def _met(flag: bool) -> str:

@@ -6,9 +6,11 @@ For 30, 300 and 3,000 queues (`--quick`: not 3,000), at 0 and 50 ms of latency a
 request by the sandbox: snapshot read, plan (read + diff), first apply to an empty site, and the
 apply of a 5% change; each with seconds, requests, the minimum the endpoints allow and the ratio.
 Then the naive jira-library read at 300 queues / 50 ms, the start-up of `accessq --help` and
-`accessq validate`, the peak memory of `accessq plan` at the largest size,
-and `route` of one ticket against 3,000 queues of 10 keywords. Prints tables,
-writes JSON (default benchmarks/results/latest.json). See docs/benchmarks.md.
+`accessq validate`, the peak memory of `accessq plan` at the largest size, the first apply
+under Cloud's and Data Center's rate limits (30 queues at 10 and 40 requests/s, 300 at 100:
+`rate_limited.py`), and `route` of one ticket against 3,000 queues of 10 keywords. Prints
+tables, writes JSON (default benchmarks/results/latest.json). See docs/benchmarks.md.
+`--skip scenarios,naive,start-up,memory,routing` runs the rate limits alone.
 
 Exit code 0 when every correctness check passed (each apply converged, each plan of a matching
 site was empty); targets are reported, not enforced: the figures depend on the machine.
@@ -28,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, not a package
 
 import minimum
+import rate_limited
 import scenarios
 from naive import naive_read
 from report import Comparison, Results, print_tables, write_json
@@ -45,7 +48,7 @@ SIZES = (30, 300, 3000)
 QUICK_SIZES = (30, 300)
 LATENCIES = (0, 50)
 NAIVE_AT = (300, 50)  # queues, latency
-PARTS = ("naive", "start-up", "memory", "routing")
+PARTS = ("scenarios", "naive", "start-up", "memory", "rate-limits", "routing")
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -113,6 +116,43 @@ def run(args: argparse.Namespace, work: Path, say: Callable[[str], None]) -> Res
     if args.full_first_apply:
         settings = replace(settings, first_every=lambda queues: 1)
     results = Results(settings)
+    if "scenarios" not in args.skip:
+        _scenarios(args, work, say, results)
+    if "rate-limits" not in args.skip:
+        _rate_limits(args, work, say, results)
+    if "start-up" not in args.skip:
+        say("start-up: accessq --help and validate, best of 5")
+        results.start_up = start_up(work)
+    if "routing" not in args.skip:
+        timing = routing_timing()  # in memory: no sandbox, no latency
+        say(timing.line())
+        results.notes.append(timing.line())
+    return results
+
+
+def _rate_limits(
+    args: argparse.Namespace, work: Path, say: Callable[[str], None], results: Results
+) -> None:
+    settings = results.settings
+    benches: dict[int, Bench] = {}
+    for flavor in rate_limited.FLAVORS:
+        for queues, limit in rate_limited.LIMITS:
+            if queues not in benches:
+                benches[queues] = Bench.prepare(queues, work / f"limited-q{queues}", settings)
+            found = rate_limited.first_apply_limited(benches[queues], flavor, limit)
+            results.limited.append(found)
+            say(
+                f"{queues:,} queues, {flavor} limit {limit}/s: {found.measured.seconds:.1f} s, "
+                f"{found.measured.requests:,} requests, {found.rejected} answered 429, "
+                f"{1 / found.ratio:.0%} of the allowed rate"
+                + ("" if found.measured.ok else f"  CHECK FAILED {found.measured.checks}")
+            )
+
+
+def _scenarios(
+    args: argparse.Namespace, work: Path, say: Callable[[str], None], results: Results
+) -> None:
+    settings = results.settings
     for queues in args.sizes:
         say(f"{queues:,} queues: generating")
         bench = Bench.prepare(queues, work / f"q{queues}", settings)
@@ -150,14 +190,6 @@ def run(args: argparse.Namespace, work: Path, say: Callable[[str], None]) -> Res
                     bench.folder,
                 )
             say(f"peak memory of plan: {results.memory.rss_mib:.0f} MiB")
-    if "start-up" not in args.skip:
-        say("start-up: accessq --help and validate, best of 5")
-        results.start_up = start_up(work)
-    if "routing" not in args.skip:
-        timing = routing_timing()  # in memory: no sandbox, no latency
-        say(timing.line())
-        results.notes.append(timing.line())
-    return results
 
 
 def _scaled_first_apply(bench: Bench) -> str:

@@ -111,12 +111,14 @@ class Bench:
         return minimum.read(self.workload.groups)
 
     @contextlib.contextmanager
-    def sandbox(self, seed: Path, latency_ms: int, name: str) -> Iterator[Sandbox]:
+    def sandbox(
+        self, seed: Path, latency_ms: int, name: str, flavor: str = "cloud"
+    ) -> Iterator[Sandbox]:
         """A fresh sandbox (its own state file) with `seed` and `latency_ms` on every request."""
-        db = self.folder / f"{name}-{latency_ms}ms.sqlite"
+        db = self.folder / f"{name}-{flavor}-{latency_ms}ms.sqlite"
         for stale in db.parent.glob(f"{db.name}*"):  # a rerun in the same folder starts afresh
             stale.unlink()
-        with sandbox_url(db, "cloud", seed, latency_ms, in_process=self.settings.in_process) as url:
+        with sandbox_url(db, flavor, seed, latency_ms, in_process=self.settings.in_process) as url:
             yield Sandbox(url, SandboxControl(url), latency_ms, self.settings)
 
 
@@ -142,7 +144,7 @@ class Sandbox:
 
     def converged(self, config: Config) -> bool:
         """Does a fresh plan show no change? Read without latency or rate limit, not counted."""
-        self.control.set_faults(latency_ms=0)
+        self.control.set_faults(latency_ms=0, rate_limit=0)  # the site's limit is over, too
         try:
             with self.gateway(rate_limit=0) as gateway:
                 observed = read_observed(gateway, config, concurrency=self.settings.concurrency)
@@ -210,19 +212,19 @@ def first_apply(bench: Bench, latency_ms: int) -> Measurement:
     name = "first apply" if new.queues == bench.queues else f"first apply ({new.queues:,} new)"
     expected = new.queues + len(new.groups) + new.memberships + new.awardees
     with bench.sandbox(bench.new_seed, latency_ms, "new") as sandbox:
-        return _apply(bench, sandbox, name, bench.config, floor, expected=expected)
+        return apply_measured(bench, sandbox, name, bench.config, floor, expected=expected)
 
 
 def change_apply(bench: Bench, latency_ms: int) -> Measurement:
     """Re-plan after a 5% change of the configuration, then apply it."""
     floor = minimum.change(bench.read_minimum(), bench.change.writes)
     with bench.sandbox(bench.full_seed, latency_ms, "change") as sandbox:
-        return _apply(
+        return apply_measured(
             bench, sandbox, "apply 5% change", bench.changed, floor, expected=bench.change.writes
         )
 
 
-def _apply(
+def apply_measured(
     bench: Bench,
     sandbox: Sandbox,
     scenario: str,

@@ -20,6 +20,7 @@ def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
         "ACCESSQ_JIRA_PAT": "",
         "GITHUB_STEP_SUMMARY": "",
         "NO_COLOR": "1",
+        "CI": "",  # not CI (where the implicit sandbox is refused) unless a test says so
     }
     return CliRunner().invoke(app, list(args), env={**clean, **(env or {})})
 

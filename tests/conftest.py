@@ -114,3 +114,10 @@ def _quick_apply_lock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         lock, "DEFAULT_TIMING", lock.LockTiming(ttl=30.0, refresh=0.5, max_gap=0.3, settle=0.4)
     )
+
+
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests behave alike on a laptop and in CI (which sets CI=true, and makes accessq refuse the
+    implicit sandbox): a test that is about CI sets the variable itself."""
+    monkeypatch.delenv("CI", raising=False)

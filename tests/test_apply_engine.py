@@ -68,7 +68,7 @@ class FakeJira:
         self._call("update_component", (component_id, tuple(sorted(fields))))
         return next(c for c in self.comps.values() if c.id == component_id)
 
-    def delete_component(self, component_id: str) -> None:
+    def delete_component(self, component_id: str, *, move_issues_to: str | None = None) -> None:
         self._call("delete_component", component_id)
 
     def create_group(self, name: str) -> None:

@@ -29,7 +29,7 @@ def test_runner_measures_every_scenario_of_a_3_queue_site(
 ) -> None:
     out = tmp_path / "results.json"
     code = _runner(monkeypatch).main(
-        ["--sizes", "3", "--latencies", "0", "--skip", "naive,start-up,memory",
+        ["--sizes", "3", "--latencies", "0", "--skip", "naive,start-up,memory,rate-limits",
          "--in-process", "--rate-limit", "0", "--json", str(out)]
     )  # fmt: skip
 
@@ -47,3 +47,18 @@ def test_runner_measures_every_scenario_of_a_3_queue_site(
     change = measured["apply 5% change"]["checks"]
     assert change["changes"] == change["expected_changes"] > 0
     assert change["converged"] is True
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "dc"])
+def test_first_apply_under_a_server_rate_limit_is_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavor: str
+) -> None:
+    _runner(monkeypatch)  # puts the sibling modules on the path
+    from rate_limited import first_apply_limited  # type: ignore[import-not-found]
+    from scenarios import Bench, Settings  # type: ignore[import-not-found]
+
+    bench = Bench.prepare(3, tmp_path / "bench", Settings(in_process=True))
+    found = first_apply_limited(bench, flavor, 50)
+    assert found.measured.ok, found.measured.checks  # applied through the limiter, converged
+    assert found.to_json()["requests"] == found.useful + found.rejected >= found.measured.minimum
+    assert found.floor_s == found.useful / 50

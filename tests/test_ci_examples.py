@@ -40,7 +40,7 @@ GOLDEN = Path(__file__).parent / "ci_golden" / "plan-examples.md"
 MARKER = "<!-- accessq-plan -->"
 SANDBOX_URL = "http://sandbox.invalid"  # what the golden file says instead of the random port
 PRODUCTION = "jira-production"
-JOBS = ["validate", "plan", "apply"]
+JOBS = ["validate", "plan", "apply", "doctor"]
 # Set only from the job's own environment, never inherited from whoever runs the tests.
 ACCESSQ_ENV = [
     "ACCESSQ_JIRA_URL",
@@ -87,7 +87,7 @@ class Command:
 # A command starts a line or follows a shell operator; text that merely mentions accessq does not.
 COMMAND = re.compile(
     r"(?:^|[;&|(]|\bthen\b|\bdo\b|\belse\b)\s*"
-    r"(accessq\s+(?:validate|plan|apply|list-queues|export|schema|sandbox)\b.*)$"
+    r"(accessq\s+(?:validate|plan|apply|doctor|list-queues|export|schema|sandbox)\b.*)$"
 )
 
 
@@ -97,7 +97,7 @@ def accessq_lines(script: str) -> list[str]:
     return [match.group(1).strip() for match in found if match]
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Path) -> dict[Any, Any]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict), f"{path}: not a YAML mapping"
     return document
@@ -108,8 +108,8 @@ def github_value(value: str, secrets: Mapping[str, str]) -> str:
 
     def one(match: re.Match[str]) -> str:
         expression = match.group(1).strip()
-        if secret := re.fullmatch(r"secrets\.(\w+)", expression):
-            return secrets.get(secret.group(1), "")  # GitHub gives "" for a missing secret
+        if secret := re.fullmatch(r"(?:secrets|vars)\.(\w+)", expression):
+            return secrets.get(secret.group(1), "")  # GitHub gives "" for a missing one
         if "inputs." in expression and not re.search(r"\b(?:secrets|steps|env)\.", expression):
             return ""  # no inputs outside a manual run
         raise AssertionError(f"the test cannot evaluate ${{{{ {expression} }}}}")
@@ -271,6 +271,7 @@ def test_each_job_gets_only_the_jira_account_it_needs(ci: str) -> None:
         "validate": {(None, None)},  # offline: no Jira account at all
         "plan": {("viewer", "viewer")},  # the read-only account
         "apply": {("admin", "admin")},  # the write account, from the environment only
+        "doctor": {("viewer", "viewer")},  # nightly, read-only: no approval needed
     }
 
 
@@ -293,7 +294,7 @@ def test_github_actions_are_pinned_to_full_commits() -> None:
 
 def test_github_applies_only_main_one_at_a_time_after_approval() -> None:
     document = load(GITHUB)
-    triggers = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as true
+    triggers: Any = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as true
     assert triggers["push"]["branches"] == ["main"]
     apply = document["jobs"]["apply"]
     assert "refs/heads/main" in apply["if"]
@@ -347,8 +348,12 @@ def test_every_accessq_command_runs_as_written(
         ("plan", "plan", 2),
         ("apply", "plan", 2),
         ("apply", "apply", 0),
+        ("apply", "doctor", 0),  # after every apply: the members can do their job
+        ("doctor", "doctor", 0),  # nightly, as the read-only account
     ]
-    assert "0 failed, 0 skipped" in ran[-1].result.stderr
+    assert "0 failed, 0 skipped" in ran[3].result.stderr
+    assert "0 failed, 0 not checked" in ran[4].result.stdout
+    assert "read-only plan account" in ran[5].result.stdout
     assert list(Path(".accessq/journal").glob("apply-*.jsonl")), "the apply keeps its journal"
 
     # The next pull request's plan: Jira now matches, nothing to review.
@@ -365,7 +370,7 @@ def test_a_queue_deletion_is_applied_only_with_the_override(
     ci: str, make_sandbox: Any, queue_repository: Path
 ) -> None:
     sandbox = make_sandbox("cloud")
-    plan, apply = (c for c in commands_of(ci, sandbox.url) if c.job == "apply")
+    plan, apply = [c for c in commands_of(ci, sandbox.url) if c.job == "apply"][:2]
     assert [run(plan).result.exit_code, run(apply).result.exit_code] == [2, 0]
     queues = queue_repository / "queues" / "queues.yaml"
     text = queues.read_text(encoding="utf-8")
@@ -417,7 +422,7 @@ def test_ci_markdown_of_the_example_matches_golden_file(
     (tmp_path / "examples").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "examples" / "queues.yaml")
     monkeypatch.chdir(tmp_path)  # so sources read examples/queues.yaml:LINE, as in a checkout
-    env = {name: None for name in ACCESSQ_ENV}
+    env: dict[str, str | None] = {name: None for name in ACCESSQ_ENV}
     env |= {"ACCESSQ_JIRA_URL": sandbox.url, "ACCESSQ_JIRA_USER": "viewer"}
     env |= {"ACCESSQ_JIRA_TOKEN": "viewer", "NO_COLOR": "1"}
     args = ["plan", "examples/queues.yaml", "--format", "markdown", "--detailed-exitcode"]
@@ -739,8 +744,245 @@ def test_gitlab_plan_job_posts_its_note_and_judges_the_exit_code(
 
 def test_docs_name_every_secret_the_examples_use() -> None:
     docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
-    github = set(re.findall(r"secrets\.(\w+)", GITHUB.read_text(encoding="utf-8")))
+    github = set(re.findall(r"(?:secrets|vars)\.(\w+)", GITHUB.read_text(encoding="utf-8")))
     gitlab = set(re.findall(r"\$(ACCESSQ_\w+)", GITLAB.read_text(encoding="utf-8")))
     assert github and gitlab
     for name in sorted(github | gitlab - {"ACCESSQ_OVERRIDES"}):
         assert f"`{name}`" in docs, f"docs/ci.md does not tell adopters to set {name}"
+
+
+# --- the apply jobs' control flow: sequences of pushes to main, runs in any order ------------
+#
+# A git origin, pushes to main, and the apply runs those pushes trigger (the workflow's own push
+# filter), run later and in the order a test chooses, the way runs wait for approval and for the
+# one apply group. Every step runs as written (bash, the real accessq, a sandbox Jira); only the
+# checkout (a clone of the origin), setup and install steps are simulated. Whatever the order,
+# every queue change that reached main must end up in Jira.
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@dataclass
+class Push:
+    sha: str
+    changed: list[str]
+
+
+class Origin:
+    """A bare repository with a main branch, and a working clone that pushes to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.bare, self.work = root / "origin.git", root / "work"
+        git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(self.bare))
+        git(root, "clone", "--quiet", str(self.bare), str(self.work))
+        git(self.work, "config", "user.email", "ci@example.org")
+        git(self.work, "config", "user.name", "CI")
+        git(self.work, "checkout", "--quiet", "-b", "main")
+
+    def push(self, files: Mapping[str, str]) -> Push:
+        for name, text in files.items():
+            (self.work / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.work / name).write_text(text, encoding="utf-8")
+        git(self.work, "add", "--all")
+        git(self.work, "commit", "--quiet", "-m", "change")
+        git(self.work, "push", "--quiet", "origin", "main")
+        return Push(git(self.work, "rev-parse", "HEAD"), sorted(files))
+
+    def checkout(self, where: Path, ref: str) -> Path:
+        """A clone at `ref` (a commit, or a branch name: its tip now), origin set as CI does."""
+        git(where.parent, "clone", "--quiet", str(self.bare), str(where))
+        git(where, "checkout", "--quiet", ref if len(ref) == 40 else f"origin/{ref}")
+        return where
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    # `**/` is any number of folders, none included; `**` anything; `*` within one name.
+    regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+    regex = regex.replace(r"\*", "[^/]*")
+    return re.fullmatch(regex, path) is not None
+
+
+def github_expression(expression: str, context: Mapping[str, Any]) -> bool:
+    """The few `if:` expressions the example uses: ==, !=, &&, ||, (), always(), contexts."""
+    python = expression.replace("&&", " and ").replace("||", " or ").replace("always()", "True")
+    python = re.sub(r"!(?!=)", " not ", python)
+
+    def lookup(match: re.Match[str]) -> str:
+        value: Any = context
+        for part in match.group(0).split("."):
+            value = value.get(part, "") if isinstance(value, Mapping) else ""
+        return repr(value)
+
+    python = re.sub(r"\b(?:github|steps|env|inputs)(?:\.[\w-]+)+", lookup, python)
+    return bool(eval(python, {"__builtins__": {}}, {"True": True}))  # the test's own input
+
+
+def github_outputs(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+def job_shell(script: str, env: Mapping[str, str], cwd: Path, flags: tuple[str, ...]) -> int:
+    tools = Path(sys.executable).parent
+    base = {"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}", "NO_COLOR": "1"}
+    base |= {"HOME": os.environ.get("HOME", str(cwd)), "CI": "true"}
+    done = subprocess.run(
+        ["bash", *flags, "-c", script],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    print(done.stdout, done.stderr)  # shown when a sequence test fails
+    return done.returncode
+
+
+def github_triggers(push: Push) -> bool:
+    document = load(GITHUB)
+    triggers = document.get("on", document.get(True))
+    assert isinstance(triggers, dict)
+    paths = triggers["push"].get("paths")
+    return paths is None or any(glob_matches(p, f) for p in paths for f in push.changed)
+
+
+def github_apply_run(origin: Origin, push: Push, url: str, where: Path) -> int:
+    """The apply job of the run a push to main started, step by step."""
+    document = load(GITHUB)
+    job = document["jobs"]["apply"]
+    github = {"ref": "refs/heads/main", "event_name": "push", "sha": push.sha}
+    assert github_expression(job["if"], {"github": github})
+    secrets = secrets_for(url)
+    workflow_env = github_step_env(document, job, {}, secrets)
+    steps: dict[str, Any] = {}
+    checkout: Path | None = None
+    failed = 0
+    for step in job["steps"]:
+        condition = step.get("if", "success()")
+        condition = condition.replace("success()", "True" if not failed else "False")
+        context = {"github": github, "steps": steps, "env": workflow_env}
+        if not github_expression(condition, context):
+            continue
+        uses = step.get("uses", "")
+        if "actions/checkout" in uses:
+            checkout = origin.checkout(where, step.get("with", {}).get("ref", push.sha))
+        elif uses or "pip install" in step.get("run", ""):
+            continue  # setup-python, upload-artifact, installing accessq: already done here
+        else:
+            assert checkout is not None, "a step runs before the checkout"
+            output = where.parent / f"{where.name}-output-{len(steps)}"
+            env = github_step_env(document, job, step, secrets)
+            env |= {
+                "GITHUB_OUTPUT": str(output),
+                "GITHUB_SHA": push.sha,
+                "GITHUB_REF": "refs/heads/main",
+            }
+            code = job_shell(step["run"], env, checkout, ("-e",))
+            if "id" in step:
+                steps[step["id"]] = {"outputs": github_outputs(output)}
+            failed = failed or code
+    return failed
+
+
+def gitlab_triggers(push: Push) -> bool:
+    for rule in load(GITLAB)["apply"]["rules"]:
+        if '"push"' in rule["if"]:
+            patterns = rule.get("changes")
+            return patterns is None or any(
+                glob_matches(p, f) for p in patterns for f in push.changed
+            )
+    return False
+
+
+def gitlab_apply_run(origin: Origin, push: Push, url: str, where: Path) -> int:
+    document = load(GITLAB)
+    job = document["apply"]
+    checkout = origin.checkout(where, push.sha)  # GitLab checks out the pipeline's commit
+    env = gitlab_job_env(document, job, secrets_for(url))
+    env |= {
+        "CI_COMMIT_SHA": push.sha,
+        "CI_COMMIT_SHORT_SHA": push.sha[:8],
+        "CI_COMMIT_BRANCH": "main",
+        "CI_DEFAULT_BRANCH": "main",
+        "CI_PIPELINE_SOURCE": "push",
+    }
+    return job_shell("\n".join(job["script"]), env, checkout, GITLAB_SHELL)
+
+
+RUNS = {
+    "github": (github_triggers, github_apply_run),
+    "gitlab": (gitlab_triggers, gitlab_apply_run),
+}
+
+
+def edited(text: str, *replacements: tuple[str, str]) -> str:
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def jira_matches(origin: Origin, url: str, where: Path) -> bool:
+    """A read-only plan of main's tip against Jira: no changes left to make."""
+    tip = origin.checkout(where, "main")
+    env = {"ACCESSQ_JIRA_URL": url, "ACCESSQ_JIRA_USER": "viewer", "ACCESSQ_JIRA_TOKEN": "viewer"}
+    script = "accessq plan queues/ --detailed-exitcode"
+    return job_shell(script, env, tip, ("-e",)) == 0
+
+
+EXPANSE = ("SDSC Expanse\n", "SDSC Expanse (CPU and GPU)\n")
+STAMPEDE = ("TACC Stampede3\n", "TACC Stampede3 (CPU)\n")
+
+
+@pytest.mark.parametrize("ci", sorted(RUNS))
+@pytest.mark.parametrize(
+    "story",
+    [
+        # A queue change, then a README-only merge before the apply ran (it waited for approval).
+        "queue-change-then-readme",
+        # Two queue changes whose runs start in the reverse order (the second one approved first).
+        "two-changes-applied-newest-first",
+    ],
+)
+def test_every_queue_change_that_reaches_main_is_applied(
+    ci: str, story: str, make_sandbox: Any, tmp_path: Path
+) -> None:
+    sandbox = make_sandbox("cloud")
+    triggers, apply_run = RUNS[ci]
+    origin = Origin(tmp_path)
+    base = EXAMPLE.read_text(encoding="utf-8")
+    first = origin.push({"queues/queues.yaml": base, "README.md": "queues\n"})
+    assert triggers(first)
+    assert apply_run(origin, first, sandbox.url, tmp_path / "run-0") == 0
+    assert jira_matches(origin, sandbox.url, tmp_path / "check-0")
+
+    if story == "queue-change-then-readme":
+        change = origin.push({"queues/queues.yaml": edited(base, EXPANSE)})
+        readme = origin.push({"README.md": "queues, as code\n"})
+        runs = [push for push in (change, readme) if triggers(push)]
+        assert runs == [change], "a README-only merge asks for no apply"
+    else:
+        one = origin.push({"queues/queues.yaml": edited(base, EXPANSE)})
+        two = origin.push({"queues/queues.yaml": edited(base, EXPANSE, STAMPEDE)})
+        runs = [two, one]
+    for number, push in enumerate(runs, start=1):
+        assert apply_run(origin, push, sandbox.url, tmp_path / f"run-{number}") == 0
+    assert jira_matches(origin, sandbox.url, tmp_path / "check-1"), "an approved change was dropped"
+
+
+def test_github_jira_url_is_a_variable_so_logs_show_it() -> None:
+    text = GITHUB.read_text(encoding="utf-8")
+    assert "secrets.ACCESSQ_JIRA_URL" not in text
+    assert text.count("vars.ACCESSQ_JIRA_URL") == 5  # plan, apply plan, apply, and both doctors
+
+
+@pytest.mark.parametrize("ci", sorted(CI))
+def test_accessq_is_installed_pinned_and_hash_checked(ci: str) -> None:
+    text = CI[ci][0].read_text(encoding="utf-8")
+    installs = [line for line in text.splitlines() if "pip install" in line and "#" not in line]
+    assert installs
+    for line in installs:
+        assert "--require-hashes" in line and '-r "$ACCESSQ_REQUIREMENTS"' in line, line

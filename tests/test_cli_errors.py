@@ -154,3 +154,21 @@ def test_export_split_never_writes_into_the_configuration_it_reads(queues: Path)
             "export into another folder"
         )
     assert sorted(p.name for p in queues.iterdir()) == before
+
+
+def test_in_ci_the_implicit_sandbox_is_refused_and_the_named_one_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLE, tmp_path / "queues.yaml")
+    refused = run(["apply", "queues.yaml", "--yes"], {"CI": "true"})
+    assert refused.exit_code == 1
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("error:") and "ACCESSQ_JIRA_URL" in line
+    assert not (tmp_path / ".accessq" / "sandbox.sqlite").exists()  # nothing started, nothing done
+
+    named = run(["plan", "queues.yaml"], {"CI": "true", "ACCESSQ_JIRA_URL": "sandbox"})
+    assert named.exit_code == 0, named.stderr
+    assert "local sandbox" in named.stdout + named.stderr
+    flagged = run(["plan", "queues.yaml", "--jira-url", "sandbox"], {"CI": "true"})
+    assert flagged.exit_code == 0, flagged.stderr

@@ -41,7 +41,7 @@ def admin(sandbox: Any) -> requests.Session:
     """Someone else, straight at Jira's REST API."""
     http = requests.Session()
     if sandbox.flavor == "dc":
-        http.headers["Authorization"] = "Bearer admin"
+        http.headers["Authorization"] = "Bearer admin-pat"
     else:
         http.auth = ("admin", "admin")
     return http
@@ -59,7 +59,7 @@ def stamp(when: datetime) -> str:
 def hold(sandbox: Any, *, expires_in: float = 300, run_id: str = "0123abcd4567") -> dict[str, Any]:
     """Another run's lock, as `accessq apply` writes it."""
     now = datetime.now(UTC)
-    value = {
+    value: dict[str, Any] = {
         "tool": "accessq apply",
         "run": run_id,
         "user": "bob",

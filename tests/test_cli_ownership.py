@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from accessq.sandbox import DEMO_SEED
 from tests.cli_support import run_on as run
+from tests.people import demo_seed
 from tests.reliability.helpers import jira_state
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +31,7 @@ def flavor(request: pytest.FixtureRequest) -> str:
 
 
 def _seed(groups: dict[str, str]) -> dict[str, Any]:
-    seed: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = demo_seed()
     seed["groups"] = [{"name": name, "members": [who]} for name, who in groups.items()]
     return seed
 

@@ -18,6 +18,7 @@ from accessq.cli.redaction import RedactingStream, redacted_output
 from accessq.cli.workflow import plan_against
 from accessq.jira.secret import Secret
 from accessq.plan.model import Change
+from accessq.plan.payload import DeleteComponent
 from accessq.render.apply_report import render_result
 from tests.plan.builders import config_of, managed, observed_of
 
@@ -52,10 +53,13 @@ LONG_TOKEN = "ATATT3x" + "FfGF0aB1c2D3e4F5g6H7i8J9k0LmNoPqRsTuVwXyZ" * 4 + "=C0F
 
 
 def _delete(name: str) -> Change:
-    return Change(
+    gone = DeleteComponent(
+        name=name, description="", keywords=[], lead=None, assignee_type="PROJECT_DEFAULT"
+    )
+    return Change.of(
+        gone,
         id=f"delete_component:{name}",
         queue=name,
-        action="delete_component",
         phase="delete",
         target=name,
         target_id="10001",

@@ -17,6 +17,7 @@ from accessq.apply.engine import ApplyResult, StepResult
 from accessq.cli.progress import progress_bar
 from accessq.plan.diff import diff
 from accessq.plan.model import Change
+from accessq.plan.payload import CreateGroup
 from accessq.render.apply_report import render_result
 from accessq.render.color import use_color
 from accessq.render.plan_text import render_text
@@ -51,10 +52,10 @@ def test_the_rule(stream: io.StringIO, environ: dict[str, str], expected: bool) 
 
 
 def _apply_result() -> ApplyResult:
-    change = Change(
+    change = Change.of(
+        CreateGroup(name="ats-delta-agents"),
         id="create_group:ats-delta-agents",
         queue="Delta",
-        action="create_group",
         phase="create",
         target="ats-delta-agents",
     )

@@ -21,12 +21,24 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, assert_never
 
 from accessq.jira.secret import redact
 from accessq.model.naming import encode_description
 from accessq.model.observed import ObservedComponent, ObservedJsmQueue
 from accessq.plan.model import PHASES, Change, Plan
+from accessq.plan.payload import (
+    AddMember,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 Status = Literal["done", "failed", "skipped"]
 
@@ -47,7 +59,9 @@ class WritableJira(Protocol):
         lead: str | None = ...,
         assignee_type: str | None = ...,
     ) -> ObservedComponent: ...
-    def delete_component(self, component_id: str) -> None: ...
+    def delete_component(
+        self, component_id: str, *, move_issues_to: str | None = None
+    ) -> None: ...
     def create_group(self, name: str) -> None: ...
     def delete_group(self, name: str) -> None: ...
     # False: Jira already had it so (the goal is reached, nothing was changed).
@@ -191,14 +205,18 @@ class _Runner:
     def component_id(self, change: Change) -> str:
         if change.target_id:
             return change.target_id
-        folded = change.target.casefold()
+        return self.named_component_id(change.target)
+
+    def named_component_id(self, name: str) -> str:
+        """A component made by this run, or found by name (any case)."""
+        folded = name.casefold()
         with self._lock:
             known = self._created.get(folded)
         if known:
             return known
         found = next((c for c in self.jira.components() if c.name.casefold() == folded), None)
         if found is None:
-            raise LookupError(f"component {change.target!r} does not exist")
+            raise LookupError(f"component {name!r} does not exist")
         return found.id
 
     def jsm_queue_id(self, change: Change) -> str:
@@ -211,49 +229,56 @@ class _Runner:
 
     def run(self, change: Change) -> str | None:
         """Make the change; a note when Jira already had it so."""
-        jira, after = self.jira, change.after
-        match change.action:
-            case "create_component":
+        jira = self.jira
+        match change.payload:
+            case CreateComponent() as new:
                 made = jira.create_component(
-                    after["name"],
-                    description=encode_description(after["description"], after["keywords"]),
-                    assignee_type=after["assignee_type"],
+                    new.name,
+                    description=encode_description(new.description, new.keywords),
+                    assignee_type=new.assignee_type,
                 )
                 with self._lock:
-                    self._created[after["name"].casefold()] = made.id
-            case "update_component":
+                    self._created[new.name.casefold()] = made.id
+            case UpdateComponent(after=after):
                 fields: dict[str, Any] = {}
-                if "name" in after:
-                    fields["name"] = after["name"]
-                if "description" in after or "keywords" in after:
+                if after.name is not None:
+                    fields["name"] = after.name
+                if after.description is not None or after.keywords is not None:
                     fields["description"] = encode_description(
-                        after.get("description", ""), after.get("keywords", [])
+                        after.description or "", after.keywords or []
                     )
-                if "lead" in after:
-                    fields["lead"] = after["lead"]["key"] if after["lead"] else None
-                if "assignee_type" in after:
-                    fields["assignee_type"] = after["assignee_type"]
+                if after.sets_lead:
+                    fields["lead"] = after.lead.key if after.lead else None
+                if after.assignee_type is not None:
+                    fields["assignee_type"] = after.assignee_type
                 jira.update_component(self.component_id(change), **fields)
-            case "delete_component":
-                jira.delete_component(self.component_id(change))
-            case "create_group":
+            case DeleteComponent():
+                note = change.tickets
+                move = None
+                if note is not None and note.move_to is not None:
+                    # Jira moves every ticket of the component, then deletes it, in one call.
+                    move = note.move_to_id or self.named_component_id(note.move_to)
+                jira.delete_component(self.component_id(change), move_issues_to=move)
+            case CreateGroup():
                 jira.create_group(change.target)
-            case "delete_group":
+            case DeleteGroup():
                 jira.delete_group(change.target)
-            case "add_member":
-                if jira.add_member(change.target, str(after)) is False:
+            case AddMember(key=key):
+                if jira.add_member(change.target, key) is False:
                     return ALREADY_MEMBER
-            case "remove_member":
-                if jira.remove_member(change.target, str(change.before)) is False:
+            case RemoveMember(key=key):
+                if jira.remove_member(change.target, key) is False:
                     return ALREADY_GONE
-            case "create_jsm_queue":
-                jira.create_jsm_queue(after["name"], after["jql"])
-            case "update_jsm_queue":
+            case CreateJsmQueue() as view:
+                jira.create_jsm_queue(view.name, view.jql)
+            case UpdateJsmQueue(after=view_after):
                 jira.update_jsm_queue(
-                    self.jsm_queue_id(change), name=after["name"], jql=after["jql"]
+                    self.jsm_queue_id(change), name=view_after.name, jql=view_after.jql
                 )
-            case "delete_jsm_queue":
+            case DeleteJsmQueue():
                 jira.delete_jsm_queue(self.jsm_queue_id(change))
+            case unknown:
+                assert_never(unknown)
         return None
 
 

@@ -350,6 +350,13 @@ def apply(
             help="Take over the apply lock of another run (only when it is no longer running).",
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Change nothing when any queue has an error (default: apply the other queues).",
+        ),
+    ] = False,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -387,13 +394,15 @@ def apply(
             if saved is not None:
                 wf.check_same_changes(saved, planned.plan)
             sys.stdout.write(_render_plan(planned, "text"))
-            if planned.plan.has_errors:
+            if planned.plan.global_errors or (strict and planned.plan.has_errors):
                 raise wf.Stop("error: the plan has errors; nothing was changed")
             if planned.blocking:
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
-                raise typer.Exit(ExitCode.OK)
-            if not yes and not typer.confirm("Apply these changes?", default=False, err=True):
+                raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
+            if not yes and not typer.confirm(
+                _apply_prompt(planned.plan, gateway), default=False, err=True
+            ):
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
@@ -401,7 +410,30 @@ def apply(
             )
     except wf.Stop as exc:
         raise _stopped(exc) from None
-    raise typer.Exit(ExitCode.OK if result.ok else ExitCode.ERROR)
+    for line in _skipped_lines(planned.plan):
+        typer.echo(line, err=True)
+    ok = result.ok and not planned.plan.skipped
+    raise typer.Exit(ExitCode.OK if ok else ExitCode.ERROR)
+
+
+def _skipped_lines(plan_: Plan) -> list[str]:
+    """The closing line of an apply that left queues out for their errors (exit code 1)."""
+    if not plan_.skipped:
+        return []
+    return [
+        f"error: left out because of their errors (see above), nothing changed in them: "
+        f"{', '.join(plan_.skipped)}; fix them and run apply again"
+    ]
+
+
+def _ok_unless_skipped(plan_: Plan) -> ExitCode:
+    return ExitCode.ERROR if plan_.skipped else ExitCode.OK
+
+
+def _apply_prompt(plan: Plan, gateway: Gateway) -> str:
+    """Names the target and the counts: with stdout redirected, the prompt is all one sees."""
+    counts = plan.summary.closing_line().removeprefix("Plan: ").rstrip(".")
+    return f"Apply to {gateway.target.describe()}: {counts}?"
 
 
 def _check_journal_folder() -> None:
@@ -472,7 +504,7 @@ def _execute(
 
 
 def _read_site(
-    paths: list[Path] | None, jira_url: str | None, *, quiet: bool
+    paths: list[Path] | None, jira_url: str | None, *, quiet: bool, totals: bool = False
 ) -> tuple[Config, Observed]:
     """The whole live project, with the `jira:` settings of optional queue files."""
     from accessq.cli import workflow as wf
@@ -482,7 +514,7 @@ def _read_site(
     try:
         config = wf.load(paths) if paths else Config(version=1)
         with wf.connect(config, jira_url) as gateway:
-            return config, wf.read(gateway, config, None, quiet=quiet)
+            return config, wf.read(gateway, config, None, quiet=quiet, totals=totals)
     except wf.Stop as exc:
         raise _stopped(exc) from None
 
@@ -499,7 +531,7 @@ def list_queues(
     from accessq.render.color import use_color
     from accessq.render.queue_list import render_queue_list
 
-    config, observed = _read_site(paths, jira_url, quiet=quiet)
+    config, observed = _read_site(paths, jira_url, quiet=quiet, totals=True)
 
     sys.stdout.write(
         render_queue_list(
@@ -647,7 +679,9 @@ def main() -> None:
     app()
 
 
-# Commands in their own modules register themselves on `app` (keeps this file thin).
-from accessq.cli import cmd_route  # noqa: E402, F401, I001
-from accessq.cli import cmd_triage  # noqa: E402, F401
-from accessq.cli import cmd_vocabulary  # noqa: E402, F401
+# Commands in their own modules register on `app` when imported (keeps this file thin).
+from accessq.cli import cmd_doctor as _cmd_doctor  # noqa: E402,F401  (registers the command)
+from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
+from accessq.cli import cmd_route as _cmd_route  # noqa: E402,F401
+from accessq.cli import cmd_triage as _cmd_triage  # noqa: E402,F401
+from accessq.cli import cmd_vocabulary as _cmd_vocabulary  # noqa: E402,F401

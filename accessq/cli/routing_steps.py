@@ -60,6 +60,6 @@ def reassign(gateway: Gateway, key: str, match: Match, target: Target | str) -> 
         raise Stop(f"error: {key}: {target}; nothing was changed")
     gateway.set_ticket_component(key, target.component.id)
     gateway.assign_ticket(key, target.assignee.key if target.assignee else None)
-    gateway.comment_ticket(key, comment_for(match))
+    gateway.add_comment(key, comment_for(match))
     who = target.assignee.display_name or target.assignee.key if target.assignee else "nobody"
     return f"{key}: moved to {match.queue}, assigned to {who}"

@@ -110,7 +110,12 @@ def still_held(lock: ApplyLock) -> None:
 
 
 def read(
-    gateway: Gateway, config: Config, only: set[str] | None, *, quiet: bool = False
+    gateway: Gateway,
+    config: Config,
+    only: set[str] | None,
+    *,
+    quiet: bool = False,
+    totals: bool = False,
 ) -> Observed:
     from accessq.cli.progress import progress_bar
     from accessq.jira.errors import GatewayError
@@ -118,7 +123,7 @@ def read(
 
     try:
         with progress_bar("Reading groups", enabled=not quiet) as update:
-            return read_observed(gateway, config, only=only, progress=update)
+            return read_observed(gateway, config, only=only, progress=update, totals=totals)
     except GatewayError as exc:
         raise Stop(f"error: {exc}") from None
 
@@ -226,7 +231,7 @@ def check_same_changes(saved: Plan, fresh: Plan) -> None:
     def comparable(plan: Plan) -> list[dict[str, object]]:
         return [c.model_dump(exclude={"source"}) for c in plan.changes]
 
-    if comparable(saved) != comparable(fresh):
+    if comparable(saved) != comparable(fresh) or saved.skipped != fresh.skipped:
         raise Stop(
             "error: the saved plan's changes differ from what this accessq plans for the same "
             "state (edited plan file or another accessq version); make the plan again"

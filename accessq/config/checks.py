@@ -3,7 +3,8 @@
 Unique queue names (compared by `text.fold`: Unicode-normalised and case-insensitive, `previously`
 names included) and Jira group names, a default assignee among the updaters (by username or
 account_id), a routing term (keyword, alias, RP queue name) claimed once, nobody twice in one
-list.
+list; a retired queue that is not configured, listed once, whose tickets go to a queue by its
+current name and not to a retired one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from accessq.config.models import (
     Contact,
     Location,
     Queue,
+    RetiredQueue,
     RPQueue,
     Updater,
 )
@@ -36,6 +38,7 @@ def check_config(config: Config, origins: Origins | None = None) -> list[Diagnos
         *_keywords(config, where),
         *_assignees(config, where),
         *_people(config, where),
+        *_retired(config, where),
     ]
 
 
@@ -232,3 +235,52 @@ def _identities(person: Contact | Updater) -> Iterator[tuple[str, str]]:
         yield "username", person.username.casefold()
     if person.account_id:
         yield "account_id", person.account_id
+
+
+def _retired(config: Config, where: Origins) -> Iterator[Diagnostic]:
+    """`retired_queues`: the target of a move is checked here when it is a queue of this
+    configuration; any other name must be an existing component, which only `plan` can see."""
+    current = {fold(q.name): q for q in config.queues}
+    former = {fold(old): q for q in config.queues for old in q.previously}
+    seen: dict[str, RetiredQueue] = {}
+    for retired in config.retired_queues:
+        loc, key_path = where.locate(retired, "name")
+        name = fold(retired.name)
+        still = current.get(name) or former.get(name)
+        if still is not None:
+            yield Diagnostic(
+                f"retired queue '{retired.name}' is still configured as queue "
+                f"'{still.name}'{_where(still.location)}; remove one of them",
+                loc,
+                key_path,
+            )
+            continue
+        first = seen.setdefault(name, retired)
+        if first is not retired:
+            yield Diagnostic(
+                f"retired queue '{retired.name}' is already listed{_where(first.location)}",
+                loc,
+                key_path,
+            )
+            continue
+        loc, key_path = where.locate(retired, "move_tickets_to")
+        target = fold(retired.move_tickets_to)
+        if target == name:
+            yield Diagnostic(
+                f"retired queue '{retired.name}' cannot move its tickets to itself", loc, key_path
+            )
+        elif target not in current and target in former:
+            queue = former[target]
+            yield Diagnostic(
+                f"move_tickets_to '{retired.move_tickets_to}' is a former name of queue "
+                f"'{queue.name}'{_where(queue.location)}; name the queue as it is now",
+                loc,
+                key_path,
+            )
+        elif any(fold(r.name) == target for r in config.retired_queues):
+            yield Diagnostic(
+                f"move_tickets_to '{retired.move_tickets_to}' is itself a retired queue; name "
+                "where its tickets go instead",
+                loc,
+                key_path,
+            )

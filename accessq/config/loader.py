@@ -23,6 +23,7 @@ from accessq.config.models import (
     Config,
     Contact,
     JiraSettings,
+    RetiredQueue,
     RPQueue,
     SafetySettings,
     Updater,
@@ -33,7 +34,7 @@ from accessq.config.salvage import Kept, validate_or_salvage
 from accessq.config.yaml_source import KeyPath, SourceError, YamlDocument, read_document
 
 _M = TypeVar("_M", bound=BaseModel)
-_Q = TypeVar("_Q", RPQueue, AwardeeQueue)
+_Q = TypeVar("_Q", RPQueue, AwardeeQueue, RetiredQueue)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class _FileConfig:
     safety: SafetySettings | None = None
     rp: list[tuple[int, RPQueue, Kept]] = field(default_factory=list)
     awardee: list[tuple[int, AwardeeQueue, Kept]] = field(default_factory=list)
+    retired: list[tuple[int, RetiredQueue]] = field(default_factory=list)
 
 
 def load_config(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
@@ -163,7 +165,7 @@ def _validate_file(doc: YamlDocument, errors: list[Diagnostic]) -> _FileConfig:
         errors.append(
             Diagnostic(
                 f"the top level must be a mapping of keys (version, jira, safety, rp_queues, "
-                f"awardee_queues), not {kind}",
+                f"awardee_queues, retired_queues), not {kind}",
                 doc.value_at(()),
             )
         )
@@ -179,11 +181,14 @@ def _validate_file(doc: YamlDocument, errors: list[Diagnostic]) -> _FileConfig:
         result.safety = _valid(SafetySettings, data.get("safety"))
         result.rp = _sound_items(RPQueue, data.get("rp_queues"))
         result.awardee = _sound_items(AwardeeQueue, data.get("awardee_queues"))
+        retired = _sound_items(RetiredQueue, data.get("retired_queues"))
+        result.retired = [(i, r) for i, r, _ in retired]
         return result
     result.jira = config.jira if result.sets_jira else None
     result.safety = config.safety if result.sets_safety else None
     result.rp = [(i, q, {}) for i, q in enumerate(config.rp_queues)]
     result.awardee = [(i, q, {}) for i, q in enumerate(config.awardee_queues)]
+    result.retired = list(enumerate(config.retired_queues))
     return result
 
 
@@ -211,6 +216,7 @@ def _merge(parsed: list[_FileConfig], origins: Origins, errors: list[Diagnostic]
     _only_once(parsed, "safety", errors)
     rp_queues: list[RPQueue] = []
     awardee_queues: list[AwardeeQueue] = []
+    retired_queues: list[RetiredQueue] = []
     for part in parsed:
         for i, rp, kept in part.rp:
             path = ("rp_queues", i)
@@ -223,12 +229,16 @@ def _merge(parsed: list[_FileConfig], origins: Origins, errors: list[Diagnostic]
             _place(aw, part.doc, path, origins, kept)
             _place_people(aw.updaters, part.doc, (*path, "updaters"), origins, kept)
             awardee_queues.append(aw)
+        for i, retired in part.retired:
+            _place(retired, part.doc, ("retired_queues", i), origins)
+            retired_queues.append(retired)
     return Config(
         version=1,
         jira=_first(p.jira for p in parsed) or JiraSettings(),
         safety=_first(p.safety for p in parsed) or SafetySettings(),
         rp_queues=rp_queues,
         awardee_queues=awardee_queues,
+        retired_queues=retired_queues,
     )
 
 
@@ -250,7 +260,7 @@ def _only_once(parsed: list[_FileConfig], key: str, errors: list[Diagnostic]) ->
 
 
 def _place(
-    obj: RPQueue | AwardeeQueue | Contact | Updater,
+    obj: RPQueue | AwardeeQueue | Contact | Updater | RetiredQueue,
     doc: YamlDocument,
     path: KeyPath,
     origins: Origins,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -172,7 +172,7 @@ class _Located(_Strict):
     def location(self) -> Location | None:
         return self._location
 
-    def at(self, location: Location | None) -> _Located:
+    def at(self, location: Location | None) -> Self:
         """Attach the source position (used by the loader); returns self for chaining."""
         self._location = location
         return self
@@ -207,6 +207,11 @@ class JiraSettings(_Strict):
     jsm_queues: bool = Field(
         default=False,
         description="Also manage a JSM queue view for each queue (component = N, unresolved).",
+    )
+    require_agent_licence: bool = Field(
+        default=False,
+        description="accessq doctor: every member of an -agents group must hold a Jira Service "
+        "Management licence (agent product access).",
     )
 
     def email_of(self, username: str) -> str:
@@ -428,6 +433,21 @@ class AwardeeQueue(_Queue):
 Queue = RPQueue | AwardeeQueue
 
 
+class RetiredQueue(_Located):
+    """A queue taken out of the configuration whose tickets go to another queue.
+
+    Deleting a queue's component would strip it from every ticket, so a queue that still holds
+    open tickets is deleted only when this says where they go; once the component is gone the
+    entry does nothing and may stay.
+    """
+
+    name: QueueName = Field(description="The retired queue: its component's name in Jira.")
+    move_tickets_to: QueueName = Field(
+        description="Where its tickets go: a configured queue, or another existing component "
+        "(e.g. a general triage one)."
+    )
+
+
 class Config(_Strict):
     """A whole configuration: one file, or every *.yaml/*.yml file of a folder merged."""
 
@@ -447,6 +467,11 @@ class Config(_Strict):
         default_factory=list,
         description="ACCESS awardee teams' queues (updaters, default assignee, keywords).",
     )
+    retired_queues: list[RetiredQueue] = Field(
+        default_factory=list,
+        description="Queues taken out of the configuration and where their tickets go when "
+        "their component is deleted.",
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -459,3 +484,8 @@ class Config(_Strict):
     @property
     def queues(self) -> list[Queue]:
         return [*self.rp_queues, *self.awardee_queues]
+
+    def retired(self, name: str) -> RetiredQueue | None:
+        """The `retired_queues` entry for a component name (any case), if any."""
+        folded = name.casefold()
+        return next((r for r in self.retired_queues if r.name.casefold() == folded), None)

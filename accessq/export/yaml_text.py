@@ -94,7 +94,9 @@ _Dumper.add_representer(_Literal, _literal)
 
 def text_block(key: str, text: str, indent: str) -> list[str]:
     """`key: value` for free text; several lines become a literal block when that is exact."""
-    if "\n" not in text:
+    # pyyaml would put a NEL or line separator raw into a literal block, where it reads back as
+    # a line break: such text is double-quoted with escapes instead.
+    if "\n" not in text or not all(_printable(ch) for ch in text.replace("\n", "")):
         return [f"{indent}{key}: {scalar(text, flow=False)}"]
     first, *rest = _emit({key: _Literal(text)}, flow=False).split("\n")
     # The emitter indents a block's lines by two under a top-level key: shift them to `indent`.

@@ -30,6 +30,8 @@ ENV_PROJECT = "ACCESSQ_JIRA_PROJECT"
 ENV_RATE_LIMIT = "ACCESSQ_JIRA_RATE_LIMIT"
 DEFAULT_SANDBOX_DB = Path(".accessq/sandbox.sqlite")
 _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
+# The URL that names the local sandbox explicitly (--jira-url sandbox, ACCESSQ_JIRA_URL=sandbox).
+SANDBOX_TARGET = "sandbox"
 SANDBOX_LOGIN = ("admin", "admin")  # the sandbox's default admin account (demo seed)
 
 
@@ -66,6 +68,15 @@ class ConnectionSettings:
         chosen_url, source = _first(
             (url, "--jira-url"), (env.get(ENV_URL), ENV_URL), (jira.url, "jira.url in the config")
         )
+        explicit_sandbox = (chosen_url or "").strip().lower() == SANDBOX_TARGET
+        if explicit_sandbox:
+            chosen_url = None
+        elif not chosen_url and env.get("CI", "").strip().lower() not in ("", "0", "false"):
+            # In CI a missing URL secret must not become a green run against a throwaway sandbox.
+            raise ConfigurationError(
+                f"no Jira URL and CI is set: set {ENV_URL} to your Jira's address "
+                f"(or to {SANDBOX_TARGET!r} to use the local sandbox on purpose)"
+            )
         chosen_project, _ = _first(
             (project, "--project"),
             (env.get(ENV_PROJECT), ENV_PROJECT),
@@ -79,13 +90,13 @@ class ConnectionSettings:
             user=env.get(ENV_USER) or None,
             token=Secret(env[ENV_TOKEN]) if env.get(ENV_TOKEN) else None,
             pat=Secret(env[ENV_PAT]) if env.get(ENV_PAT) else None,
-            url_source=source if chosen_url else "sandbox",
+            url_source=source if chosen_url or explicit_sandbox else "sandbox",
             rate_limit=_rate_limit(env.get(ENV_RATE_LIMIT)),
             sandbox_db=sandbox_db,
         )
         if settings.url is not None:
             settings.credentials()  # fail now, with one line, rather than at the first request
-        elif settings.user or settings.token or settings.pat:
+        elif not explicit_sandbox and (settings.user or settings.token or settings.pat):
             # Credentials mean a real Jira was meant: a missing URL secret in CI must not turn
             # into a green run against the throwaway local sandbox.
             given = ", ".join(

@@ -10,6 +10,7 @@ passed through `accessq.jira.secret.redact`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from requests import Response
@@ -66,9 +67,24 @@ class TransientError(GatewayError):
     The session never retries writes itself; the gateway re-reads first, then retries.
     """
 
-    def __init__(self, message: str, *, status: int | None, retry_after: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        retry_after: str | None,
+        response: Response | None = None,
+    ) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
+        self.response = response  # None when the connection dropped (or the answer is not known)
+
+    @property
+    def headers(self) -> Mapping[str, str] | None:
+        """What the retry policy reads (Retry-After): the whole answer's headers when known."""
+        if self.response is not None:
+            return self.response.headers
+        return {"Retry-After": self.retry_after} if self.retry_after else None
 
 
 class RedirectRefused(GatewayError):

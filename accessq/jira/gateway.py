@@ -23,13 +23,15 @@ write happened, and only retries when it did not.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
+import requests
 from jira import JIRA
 from requests import Response
 
@@ -40,12 +42,12 @@ from accessq.jira.errors import (
     NotFound,
     RequestRejected,
     RetriesExhausted,
-    TransientError,
     redact_url,
 )
 from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
-from accessq.jira.session import PolicySession
+from accessq.jira.session import PolicySession, retrying
+from accessq.model.access import Grant, Holder, Notice, RoleGroups
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 from accessq.model.ticket import TicketText
 
@@ -65,12 +67,37 @@ _REFINE = "abcdefghijklmnopqrstuvwxyz0123456789-"
 # Columns of a JSM queue accessq creates (Cloud's internal API requires some).
 JSM_COLUMNS = ("issuetype", "issuekey", "summary", "reporter", "assignee", "status", "created")
 
-# Ticket search: the fields routing reads, and the largest page each flavour gives with fields.
+# The ticket fields routing reads.
 TICKET_FIELDS = ("summary", "description", "components", "assignee", "resolution")
-CLOUD_SEARCH_PAGE = 100
-DC_SEARCH_PAGE = 1000  # jira.search.views.default.max; a site may cap lower, paging copes
 
 _UNSET: Any = object()
+TICKET_PAGE_CLOUD = 100  # search/jql allows at most 100 issues a page with fields
+TICKET_PAGE_DC = 1000  # Data Center's default cap (jira.search.views.default.max)
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    """An open ticket as the counts see it."""
+
+    components: tuple[str, ...]  # component ids
+    assigned: bool
+    created: datetime | None
+
+
+def _open_ticket(raw: Any) -> OpenTicket:
+    fields = raw.get("fields") or {} if isinstance(raw, dict) else {}
+    components = tuple(
+        str(c["id"]) for c in fields.get("components") or [] if isinstance(c, dict) and "id" in c
+    )
+    return OpenTicket(components, bool(fields.get("assignee")), _jira_time(fields.get("created")))
+
+
+def _jira_time(value: Any) -> datetime | None:
+    """Jira's `2024-01-05T10:00:00.000+0000`; None when absent or unreadable."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return None
 
 
 class Gateway:
@@ -122,12 +149,10 @@ class Gateway:
             )
         pacer = pacer or Pacer(policy or RetryPolicy())
         session = PolicySession.replacing(
-            client._session, pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
+            _library_session(client), pacer, timeout=timeout, auth_hint=hint, pool_size=pool_size
         )
         if is_loopback(urlsplit(url).hostname or ""):
             session.trust_env = False  # never send loopback traffic through an HTTP(S)_PROXY
-        client._session.close()
-        client._session = session
         not_jira = f"{redact_url(url)} does not look like a Jira site (check --jira-url)"
         try:
             try:
@@ -135,12 +160,11 @@ class Gateway:
             except NotFound:
                 raise ConnectError(f"{not_jira}: it has no {API}/serverInfo") from None
             info = _expect_object(_json(answer, "serverInfo"), not_jira)
-            # What the library's get_server_info=True would have recorded.
-            client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
-            client.deploymentType = info.get("deploymentType")
         except BaseException:
+            session.close()
             client.close()
             raise
+        _install(client, session, info)
         flavor: Flavor = "cloud" if info.get("deploymentType") == "Cloud" else "dc"
         target = Target(
             url=redact_url(url).rstrip("/"), flavor=flavor, project=project, sandbox=sandbox
@@ -240,34 +264,32 @@ class Gateway:
 
         `happened` returns the write's result when it took effect, None when it did not.
         """
-        retry_number = 0
-        while True:
+        retried = False
+
+        def attempt() -> T:
             try:
                 return do()
             except RequestRejected:
                 # After a transient failure, "already exists" / "already a member" may only mean
                 # the first attempt did land and the re-read lagged: look once more.
-                result = happened() if retry_number else None
+                result = happened() if retried else None
                 if result is None:
                     raise
                 return result
-            except TransientError as exc:
-                retry_number += 1
-                headers = {"Retry-After": exc.retry_after} if exc.retry_after else None
-                # After the re-read proves it did not happen, a retry is as safe as a read's.
-                delay = self.pacer.retry_delay(
-                    retry_number, status=exc.status, headers=headers, idempotent=True
-                )
-                if delay is None:
-                    raise RetriesExhausted(
-                        f"{exc}; gave up after {retry_number - 1} retries", status=exc.status
-                    ) from None
-                if exc.status == 429:
-                    self.pacer.throttled(delay)  # the other threads wait it out in acquire()
-                self.pacer.sleep(delay)
-                result = happened()
-                if result is not None:
-                    return result
+
+        def after_transient() -> T | None:
+            nonlocal retried
+            retried = True
+            return happened()
+
+        return retrying(
+            self.pacer,
+            attempt,
+            after_transient=after_transient,
+            give_up=lambda exc, retries: RetriesExhausted(
+                f"{exc}; gave up after {retries} retries", status=exc.status
+            ),
+        )
 
     def _account(self, raw: Mapping[str, Any]) -> Account:
         return account_from_json(raw, self.flavor)
@@ -505,9 +527,12 @@ class Gateway:
             happened,
         )
 
-    def delete_component(self, component_id: str) -> None:
+    def delete_component(self, component_id: str, *, move_issues_to: str | None = None) -> None:
+        """Delete it; its tickets get `move_issues_to` (a component id) instead, when given."""
+        params = {"moveIssuesTo": move_issues_to} if move_issues_to else None
+
         def do() -> bool:
-            self._send("DELETE", f"{API}/component/{component_id}")
+            self._send("DELETE", f"{API}/component/{component_id}", params=params)
             return True
 
         self._write(do, lambda: True if self.component(component_id) is None else None)
@@ -728,6 +753,135 @@ class Gateway:
 
         self._write(do, lambda: True if self.project_property(key)[0] is None else None)
 
+    # -- tickets: queue ticket counts and request comments (issue 14) --------------------------
+
+    def open_tickets(self) -> Iterator[OpenTicket]:
+        """Every open (unresolved) ticket of the project, with only what the counts need.
+
+        One JQL search, paged, rather than one per queue: the requests grow with open tickets
+        (100 a page on Cloud, 1000 on Data Center), not with queues. Cloud pages `search/jql` by
+        `nextPageToken`; Data Center, which has no such endpoint, pages `search` by `startAt`.
+        """
+        key = self.project.replace("\\", "\\\\").replace('"', '\\"')
+        params = {
+            "jql": f'project = "{key}" AND resolution = Unresolved ORDER BY created ASC',
+            "fields": "components,assignee,created",
+        }
+        if self.flavor == "cloud":
+            token: str | None = None
+            seen: set[str] = set()
+            while True:
+                page = self._get(
+                    f"{API}/search/jql",
+                    {**params, "maxResults": TICKET_PAGE_CLOUD}
+                    | ({"nextPageToken": token} if token else {}),
+                )
+                yield from map(_open_ticket, page.get("issues") or [])
+                token = page.get("nextPageToken")
+                if page.get("isLast", True) or not token or token in seen:
+                    return
+                seen.add(token)  # a token seen before would loop forever
+        start = 0
+        while True:
+            page = self._get(
+                f"{API}/search", {**params, "startAt": start, "maxResults": TICKET_PAGE_DC}
+            )
+            issues = page.get("issues") or []
+            yield from map(_open_ticket, issues)
+            start += len(issues)
+            if not issues or start >= int(page.get("total") or 0):
+                return
+
+
+    def related_issue_count(self, component_id: str) -> int:
+        """Every ticket with the component, resolved ones too."""
+        raw = self._get(f"{API}/component/{quote(component_id, safe='')}/relatedIssueCounts")
+        return int(raw.get("issueCount") or 0)
+
+    def add_comment(self, issue_key: str, body: str) -> str:
+        """Comment on a ticket (v2: the body is plain text, wiki markup); returns its id.
+
+        Sent once: a comment cannot be told apart from an identical earlier one, so a retry
+        could post it twice.
+        """
+        raw = self._send(
+            "POST", f"{API}/issue/{quote(issue_key, safe='')}/comment", body={"body": body}
+        )
+        return str((raw or {}).get("id", ""))
+
+    # -- site access (accessq doctor; read-only, accessq.jira.site_access) ---------------------
+
+    def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
+        """The runner's permissions in the project (global ones too): key -> held."""
+        body = self._get(
+            f"{API}/mypermissions", {"projectKey": self.project, "permissions": ",".join(keys)}
+        )
+        held = _expect_object(body, "Jira answered mypermissions without permissions")
+        found = held.get("permissions") or {}
+        return {k: bool((found.get(k) or {}).get("havePermission")) for k in keys}
+
+    def permission_grants(self) -> list[Grant]:
+        """Every grant of the project's permission scheme, holders with their names."""
+        path = f"{API}/project/{quote(self.project, safe='')}/permissionscheme"
+        scheme = _expect_object(self._get(path, {"expand": "all"}), f"{path}: not a scheme")
+        return [
+            Grant(permission=str(g.get("permission", "")), holder=_holder(g.get("holder") or {}))
+            for g in scheme.get("permissions") or []
+        ]
+
+    def notifications(self) -> list[Notice]:
+        """Every recipient of every event of the project's notification scheme."""
+        path = f"{API}/project/{quote(self.project, safe='')}/notificationscheme"
+        scheme = _expect_object(self._get(path, {"expand": "all"}), f"{path}: not a scheme")
+        out: list[Notice] = []
+        for item in scheme.get("notificationSchemeEvents") or []:
+            event = item.get("event") or {}
+            for raw in item.get("notifications") or []:
+                holder = _holder({**raw, "type": raw.get("notificationType", "")})
+                out.append(
+                    Notice(
+                        event_id=int(event.get("id", 0)),
+                        event=str(event.get("name", "")),
+                        recipient=holder,
+                    )
+                )
+        return out
+
+    def project_role_groups(self, role_id: str) -> RoleGroups:
+        """A project role of the project and the groups among its actors."""
+        path = f"{API}/project/{quote(self.project, safe='')}/role/{quote(role_id, safe='')}"
+        role = _expect_object(self._get(path), f"{path}: not a project role")
+        groups = [
+            (a.get("actorGroup") or {}).get("name") or a.get("name") or ""
+            for a in role.get("actors") or []
+            if a.get("type") == "atlassian-group-role-actor"
+        ]
+        return RoleGroups(
+            id=role_id, name=str(role.get("name", role_id)), groups=tuple(g for g in groups if g)
+        )
+
+    def application_roles_of(self, key: str) -> tuple[str, ...]:
+        """Keys of the product access (application roles) the account holds."""
+        who = {"accountId": key} if self.flavor == "cloud" else {"username": key}
+        user = _expect_object(
+            self._get(f"{API}/user", {**who, "expand": "applicationRoles"}),
+            "Jira answered user without a user",
+        )
+        items = (user.get("applicationRoles") or {}).get("items") or []
+        return tuple(sorted(str(i.get("key", "")) for i in items if i.get("key")))
+
+    def is_assignable(self, key: str) -> bool:
+        """Whether a new ticket of the project may be assigned to the account."""
+        params: dict[str, Any] = {"project": self.project, "maxResults": 1000}
+        if self.flavor == "cloud":
+            params["accountId"] = key
+        else:
+            params["username"] = key  # a prefix search: the exact name is picked below
+        found = self._get(f"{API}/user/assignable/search", params)
+        if not isinstance(found, list):
+            raise GatewayError("Jira answered user/assignable/search without a list of users")
+        return any(self._account(u).key == key for u in found if isinstance(u, dict))
+
     # -- tickets (routing: accessq route / triage) ---------------------------------------------
     # Cloud searches with /search/jql (token pages; /search is gone there), Data Center with
     # /search (startAt pages). Fields are named, so a page is as large as each flavour allows.
@@ -737,23 +891,27 @@ class Gateway:
         body: dict[str, Any] = {"jql": jql, "fields": list(TICKET_FIELDS)}
         if self.flavor == "cloud":
             token: str | None = None
+            seen: set[str] = set()
             while True:
                 more = {"nextPageToken": token} if token else {}
                 page = self._send(
                     "POST",
                     f"{API}/search/jql",
-                    body={**body, "maxResults": CLOUD_SEARCH_PAGE, **more},
+                    body={**body, "maxResults": TICKET_PAGE_CLOUD, **more},
                 )
                 yield from (self._ticket(raw) for raw in page.get("issues") or [])
                 token = page.get("nextPageToken")
                 if not token or page.get("isLast", True) or not page.get("issues"):
                     return
+                if token in seen:  # a token seen before would loop forever
+                    return
+                seen.add(token)
         start = 0
         while True:
             page = self._send(
                 "POST",
                 f"{API}/search",
-                body={**body, "startAt": start, "maxResults": DC_SEARCH_PAGE},
+                body={**body, "startAt": start, "maxResults": TICKET_PAGE_DC},
             )
             issues = page.get("issues") or []
             yield from (self._ticket(raw) for raw in issues)
@@ -790,10 +948,6 @@ class Gateway:
         path = f"{API}/issue/{quote(key, safe='')}/assignee"
         self._send("PUT", path, body={field: account_key})
 
-    def comment_ticket(self, key: str, text: str) -> None:
-        """Add a comment (not retried blindly: a second POST would be a second comment)."""
-        self._send("POST", f"{API}/issue/{quote(key, safe='')}/comment", body={"body": text})
-
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
     """An `Account` from a Jira user bean (Cloud: accountId; Data Center: name)."""
@@ -810,6 +964,28 @@ def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
         active=bool(raw.get("active", True)),
         account_type=str(kind) if kind else None,
     )
+
+
+# -- the `jira` client's private fields ----------------------------------------------------------
+# The one place accessq touches them. The library offers no public way to give a `JIRA` client
+# a session: its constructor always builds its own `ResilientSession` (`_session`, with a retry
+# loop of its own) and every library call goes through it. Its `get_server_info=True` would read
+# serverInfo through that session (re-requesting on an empty answer) before we could swap it, so
+# we read serverInfo through ours and record what the library would have (`_version`, which some
+# library calls branch on, and the public `deploymentType`).
+
+
+def _library_session(client: JIRA) -> requests.Session:
+    """The session the `JIRA` constructor set up: its auth, headers and TLS settings are copied."""
+    return client._session
+
+
+def _install(client: JIRA, session: PolicySession, info: Mapping[str, Any]) -> None:
+    """Make `session` the one every library call uses; record serverInfo as the library would."""
+    client._session.close()
+    client._session = session
+    client._version = tuple(info.get("versionNumbers") or (0, 0, 0))
+    client.deploymentType = info.get("deploymentType")
 
 
 def server_time(response: Response) -> datetime | None:
@@ -836,6 +1012,18 @@ def _expect_object(value: Any, message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GatewayError(message)
     return value
+
+
+def _holder(raw: Mapping[str, Any]) -> Holder:
+    """A permission holder or notification recipient, named from whichever expansion Jira gave."""
+    parameter = raw.get("parameter")
+    named = raw.get("group") or raw.get("projectRole") or raw.get("field") or {}
+    name = named.get("name") if isinstance(named, Mapping) else None
+    return Holder(
+        type=str(raw.get("type", "")),
+        parameter=str(parameter) if parameter is not None else None,
+        name=str(name) if name else None,
+    )
 
 
 def _count(n: int, noun: str) -> str:

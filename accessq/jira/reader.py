@@ -15,10 +15,16 @@ from accessq.config.models import Config, Queue
 from accessq.config.naming import slug
 from accessq.config.selection import is_selected
 from accessq.jira.errors import NotFound
-from accessq.jira.gateway import Gateway
+from accessq.jira.gateway import Gateway, OpenTicket
 from accessq.jira.identity import resolve_directory
 from accessq.model.naming import looks_like_group_name, parse_group_name
-from accessq.model.observed import Account, Observed, ObservedGroup
+from accessq.model.observed import (
+    Account,
+    Observed,
+    ObservedComponent,
+    ObservedGroup,
+    TicketCounts,
+)
 
 Progress = Callable[[int, int], None]  # (groups read, groups to read)
 
@@ -30,12 +36,15 @@ def read_observed(
     concurrency: int = 8,
     only: set[str] | None = None,
     progress: Progress | None = None,
+    totals: bool = False,
 ) -> Observed:
     """Read the live state the configuration is planned against (read-only calls only).
 
     `only`: names of the queues to look at (current or `previously` names, any case); their
     groups and people are read, every component still is (one request). Orphan groups, of
-    queues no longer configured, are read only when `only` is None.
+    queues no longer configured, are read only when `only` is None. Each component gets its
+    open-ticket counts (one paged search of the project's open tickets); with `totals`, also
+    its count of every ticket (`relatedIssueCounts`, one request per component).
     """
     jira = config.jira
     queues = _selected(config.queues, only)
@@ -44,6 +53,7 @@ def read_observed(
     try:
         runner_f = pool.submit(gateway.myself)
         components_f = pool.submit(gateway.components)
+        open_f = pool.submit(lambda: list(gateway.open_tickets()))
         jsm_f = pool.submit(gateway.jsm_queues) if jira.jsm_queues else None
         found = gateway.find_groups(jira.group_prefix)
         # Only the names accessq writes are read: a look-alike's members never reach a plan.
@@ -56,7 +66,7 @@ def read_observed(
         unowned = tuple(n for n in found if looks_like_group_name(jira.group_prefix, n))
         member_fs = {name: pool.submit(_members, gateway, name) for name in names}
         groups = _collect_groups(member_fs, progress)
-        components = components_f.result()
+        components = _with_tickets(pool, gateway, components_f.result(), open_f.result(), totals)
         runner = runner_f.result()
         jsm = tuple(jsm_f.result()) if jsm_f is not None else None
     except BaseException:
@@ -80,6 +90,35 @@ def read_observed(
         runner=runner,
         unowned_groups=unowned,
     )
+
+
+def _with_tickets(
+    pool: ThreadPoolExecutor,
+    gateway: Gateway,
+    components: list[ObservedComponent],
+    tickets: list[OpenTicket],
+    totals: bool,
+) -> list[ObservedComponent]:
+    """The components with their ticket counts (a ticket with two components counts in both)."""
+    found: dict[str, list[OpenTicket]] = {}
+    for ticket in tickets:
+        for component_id in set(ticket.components):
+            found.setdefault(component_id, []).append(ticket)
+    total_fs = (
+        {c.id: pool.submit(gateway.related_issue_count, c.id) for c in components} if totals else {}
+    )
+    counted = []
+    for component in components:
+        mine = found.get(component.id, [])
+        created = [t.created for t in mine if t.created is not None]
+        counts = TicketCounts(
+            open=len(mine),
+            open_unassigned=sum(not t.assigned for t in mine),
+            oldest_open=min(created) if created else None,
+            total=total_fs[component.id].result() if totals else None,
+        )
+        counted.append(component.model_copy(update={"tickets": counts}))
+    return counted
 
 
 def _members(gateway: Gateway, name: str) -> tuple[Account, ...] | None:

@@ -4,7 +4,8 @@
   which we give up with a clear line rather than hang).
 - Otherwise exponential backoff with jitter (x0.7..1.3) for 429/503, and for 502/504 and dropped
   connections on idempotent reads; at most `max_retries` retries.
-- A client-side token bucket keeps us under a configurable request rate.
+- A client-side token bucket keeps us under a configurable request rate, and under the rate
+  Jira's rate-limit headers state (docs/benchmarks.md "Under a rate limit").
 
 Clock, sleep and randomness are injected so tests never wait.
 """
@@ -12,12 +13,16 @@ Clock, sleep and randomness are injected so tests never wait.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+
+from accessq.jira.budget import read_budget
 
 _log = logging.getLogger("accessq")
 NOTICE_SECONDS = 5.0  # waits at least this long are announced on stderr
@@ -25,6 +30,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 THROTTLED = frozenset({429, 503})  # Jira's "slow down": safe to retry, the call did not run
 GATEWAY_FAILURES = frozenset({502, 504})  # the call may have run: retried on reads only
 TRANSIENT = THROTTLED | GATEWAY_FAILURES
+MIN_RATE = 0.1  # requests per second: the least we slow to (DC allows limits per minute)
+CLOUD_WINDOW = 1.0  # seconds: Cloud's burst limit is per second until its Reset times say more
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,9 @@ class RetryPolicy:
     # against a real site, so it only guards against runaway loops and very fast local servers.
     rate_limit: float = 200.0
     burst: int = 50
+    decrease: float = 0.7  # one cut per congestion event, to this share of the rate really sent
+    increase: float = 0.1  # then back up, per second, by this share of the rate cut from
+    headroom: float = 0.9  # pace at this share of the rate Jira's headers allow
 
 
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
@@ -71,11 +81,18 @@ class Pacer:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _tokens: float | None = field(default=None, init=False, repr=False)  # None: bucket unused
     _stamp: float = field(default=0.0, init=False, repr=False)
-    # After a 429 every thread holds back, not only the one that was told: Jira's limit is per
-    # account, so the whole client waits out Retry-After and then sends at a reduced rate that
-    # climbs back as requests succeed (additive increase, multiplicative decrease).
     _paused_until: float = field(default=0.0, init=False, repr=False)
-    _rate: float | None = field(default=None, init=False, repr=False)  # None: policy.rate_limit
+    _rate: float | None = field(default=None, init=False, repr=False)  # None: the ceiling
+    _rate_stamp: float = field(default=0.0, init=False, repr=False)  # when _rate was last grown
+    _cut_at: float = field(default=-math.inf, init=False, repr=False)  # the last decrease
+    _climb: float = field(default=0.0, init=False, repr=False)  # requests/s gained per second
+    _server_rate: float | None = field(default=None, init=False, repr=False)  # from headers
+    _window: float | None = field(default=None, init=False, repr=False)  # Cloud's, learned
+    _last_reset: float | None = field(default=None, init=False, repr=False)
+    _sent: deque[float] = field(  # send times of the last second, to cut from what was sent
+        default_factory=lambda: deque(maxlen=10_000), init=False, repr=False
+    )
+    _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
     # -- retries -----------------------------------------------------------------------------
 
@@ -114,50 +131,135 @@ class Pacer:
         return wait if wait is not None and wait > self.policy.max_retry_after else None
 
     # -- client-side rate limit --------------------------------------------------------------
+    # After a 429 every thread holds back, not only the one that was told: Jira's limit is per
+    # account, so the whole client waits out Retry-After, then sends at a reduced rate that
+    # climbs back with time (additive increase, multiplicative decrease, as TCP does). The rate
+    # Jira's headers state (`budget.py`) caps it, so a well-told client seldom sees a 429.
 
     def throttled(self, delay: float) -> None:
-        """Jira answered 429: pause every request for `delay` seconds and halve the rate."""
+        """Jira answered 429: pause every request for `delay` seconds; cut the rate once per
+        congestion event (a 429 to a request sent before the last cut is the same event)."""
         with self._lock:
-            until = self.clock() + delay
+            now = self.clock()
+            until = now + delay
             if delay >= NOTICE_SECONDS and until > self._paused_until + 1:
                 # A long silent wait reads as a hung CI job: say once why nothing moves.
                 _log.warning("Jira is rate limiting (HTTP 429): waiting %.0f s as it asks", delay)
             self._paused_until = max(self._paused_until, until)
-            current = self._rate if self._rate is not None else self.policy.rate_limit
-            if current > 0:
-                self._rate = max(1.0, current / 2)
-                # No burst right after a 429: the saved-up tokens are what tripped the limit.
-                self._tokens = min(self._tokens if self._tokens is not None else 0.0, 0.0)
-                self._stamp = self._paused_until
+            sent_at = getattr(self._local, "sent_at", None)
+            if sent_at is not None and sent_at < self._cut_at:
+                return  # answered late to the burst we already cut for
+            if self._ceiling() <= 0:
+                return
+            current = self._rate_at(now)
+            sending = self._sending(now)  # what we really sent, not a ceiling never reached
+            base = min(current, sending) if sending else current
+            self._rate = max(MIN_RATE, base * self.policy.decrease)
+            self._climb = self.policy.increase * max(base, MIN_RATE)
+            self._rate_stamp = self._paused_until  # no climbing while paused
+            self._cut_at = now
+            # No burst after a 429: the saved-up tokens are what tripped the limit.
+            self._tokens = min(self._tokens if self._tokens is not None else 0.0, 0.0)
+            self._stamp = max(self._stamp, self._paused_until)
 
-    def succeeded(self) -> None:
-        """A request went through: win back a little of the rate a 429 took."""
-        if self._rate is None:
+    def observe(self, headers: Mapping[str, str] | None) -> None:
+        """Learn the allowed rate from an answer's rate-limit headers, and hold back when the
+        answer says the budget is (nearly) spent, before Jira has to answer 429."""
+        budget = read_budget(headers)
+        if budget.empty:
             return
         with self._lock:
-            if self._rate is not None:
-                grown = self._rate + 1.0
-                self._rate = None if grown >= self.policy.rate_limit else grown
+            now = self.clock()
+            rate = budget.bucket_rate
+            if rate is None and budget.limit:
+                self._learn_window(budget.reset_at)
+                rate = budget.limit / (self._window or CLOUD_WINDOW)
+            if rate:
+                self._server_rate = rate
+            if budget.remaining is not None and budget.remaining < 1:
+                self._no_burst(now)
+                window = self._window or CLOUD_WINDOW
+                if budget.reset_at is not None:
+                    wait = budget.reset_at - self.wall_clock()
+                    if 0 < wait <= window:  # a clock skewed further is not believed
+                        self._paused_until = max(self._paused_until, now + wait)
+            elif budget.near_limit:
+                self._no_burst(now)
 
     @property
     def current_rate(self) -> float:
-        return self._rate if self._rate is not None else self.policy.rate_limit
+        with self._lock:
+            return self._rate_at(self.clock())
+
+    @property
+    def server_rate(self) -> float | None:
+        """Requests per second Jira's headers allow, once it has said so."""
+        return self._server_rate
 
     def acquire(self) -> None:
         """Take one token, sleeping (once, outside the lock) until it is due."""
         pause = self._paused_until - self.clock()
         if pause > 0:
             self.sleep(pause)
-        rate = self.current_rate
-        if rate <= 0:
-            return
-        burst = max(1, self.policy.burst)
+        wait = 0.0
         with self._lock:
             now = self.clock()
-            tokens = float(burst) if self._tokens is None else self._tokens  # starts full
-            tokens = min(float(burst), tokens + (now - self._stamp) * rate) - 1.0
-            # Reserve now and sleep later: a negative balance is the queue of waiting threads.
-            self._tokens, self._stamp = tokens, now
-            wait = -tokens / rate if tokens < 0 else 0.0
+            rate = self._rate_at(now)
+            if rate > 0:
+                # Once Jira has stated its rate, pace evenly: a saved-up burst is what a fixed
+                # window or a nearly empty bucket answers with 429.
+                burst = 1 if self._server_rate else max(1, self.policy.burst)
+                tokens = float(burst) if self._tokens is None else self._tokens  # starts full
+                tokens = min(float(burst), tokens + max(0.0, now - self._stamp) * rate) - 1.0
+                # Reserve now and sleep later: a negative balance is the queue of waiting threads.
+                self._tokens, self._stamp = tokens, max(now, self._stamp)
+                wait = -tokens / rate if tokens < 0 else 0.0
+                self._sent.append(now + wait)
+        self._local.sent_at = now + wait
         if wait > 0:
             self.sleep(wait)
+
+    def _ceiling(self) -> float:
+        """The most we send: our configured limit, and a little under what Jira allows."""
+        limit = self.policy.rate_limit
+        if limit <= 0:
+            return 0.0  # no client-side limit at all (Retry-After still honoured)
+        if self._server_rate:
+            return max(MIN_RATE, min(limit, self._server_rate * self.policy.headroom))
+        return limit
+
+    def _rate_at(self, now: float) -> float:
+        """The rate now: after a cut it climbs back each second by `increase` of the rate cut
+        from (not per success: eight threads' successes would undo a cut in a blink)."""
+        ceiling = self._ceiling()
+        if self._rate is None or ceiling <= 0:
+            return ceiling
+        if now > self._rate_stamp:
+            self._rate += self._climb * (now - self._rate_stamp)
+            self._rate_stamp = now
+        if self._rate >= ceiling:
+            self._rate = None
+            return ceiling
+        return self._rate
+
+    def _sending(self, now: float) -> float:
+        """Requests sent in the last second."""
+        while self._sent and self._sent[0] < now - 1.0:
+            self._sent.popleft()
+        return float(len(self._sent))
+
+    def _learn_window(self, reset_at: float | None) -> None:
+        """Cloud's window is the shortest step between the Reset times of successive windows."""
+        if reset_at is None:
+            return
+        if self._last_reset is not None and reset_at - self._last_reset > 0.001:
+            step = reset_at - self._last_reset
+            self._window = step if self._window is None else min(self._window, step)
+        self._last_reset = max(self._last_reset or reset_at, reset_at)
+
+    def _no_burst(self, now: float) -> None:
+        if self._tokens is None or self._stamp > now:
+            self._tokens, self._stamp = min(self._tokens or 0.0, 0.0), max(self._stamp, now)
+            return
+        refilled = self._tokens + (now - self._stamp) * max(self._rate_at(now), 0.0)
+        self._tokens, self._stamp = min(refilled, 0.0), now

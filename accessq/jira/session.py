@@ -9,7 +9,8 @@ and applies `accessq.jira.retry` instead. Library calls and our own direct calls
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 from jira.resilientsession import ResilientSession
@@ -20,6 +21,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from accessq.jira.errors import (
     ConnectError,
+    GatewayError,
     RetriesExhausted,
     TransientError,
     describe_request,
@@ -29,6 +31,8 @@ from accessq.jira.errors import (
     jira_words,
 )
 from accessq.jira.retry import READ_METHODS, TRANSIENT, Pacer
+
+T = TypeVar("T")
 
 
 class PolicySession(ResilientSession):
@@ -93,51 +97,89 @@ class PolicySession(ResilientSession):
         # Never follow a redirect, reads included: requests turns a redirected POST/PUT/DELETE
         # into a GET (301/302) that "succeeds", or re-sends it elsewhere (307/308).
         prepared["allow_redirects"] = False
-        idempotent = method in READ_METHODS
-        retry_number = 0
-        while True:
-            self.pacer.acquire()
-            with self._count_lock:
-                self._count += 1
-            response: Response | None = None
-            try:
-                # One attempt, straight to requests: ResilientSession's loop is bypassed.
-                response = requests.Session.request(
-                    self, method, url, timeout=self.timeout, **prepared
-                )
-            except (SSLError, ConnectTimeout) as exc:
-                raise error_for_exception(exc, method=method, url=url) from None
-            except RequestException as exc:
-                if not _dropped(exc):
-                    raise error_for_exception(exc, method=method, url=url) from None
-            if response is not None:
-                self._local.request_id = response.headers.get("X-AREQUESTID")
-            if response is not None and 300 <= response.status_code < 400:
-                raise error_for_redirect(response) from None  # `ok` would count it a success
-            if response is not None and response.ok:
-                self.pacer.succeeded()
-                return response
-            if response is not None and response.status_code not in TRANSIENT:
-                raise error_for_response(response, auth_hint=self.auth_hint) from None
 
-            status = response.status_code if response is not None else None
-            headers = response.headers if response is not None else None
-            if not idempotent:
-                # A write may have happened: the gateway re-reads before it retries.
-                raise TransientError(
-                    _transient_text(method, url, response),
-                    status=status,
-                    retry_after=headers.get("Retry-After") if headers else None,
-                ) from None
+        def attempt() -> Response:
+            return self._attempt(method, url, prepared)
+
+        if method not in READ_METHODS:
+            # A write may have happened: the gateway re-reads (`retrying` with `after_transient`)
+            # before it retries.
+            return attempt()
+        return retrying(
+            self.pacer,
+            attempt,
+            after_transient=_retry_at_once,
+            give_up=lambda exc, retries: _exhausted(self.pacer, method, url, exc.response, retries),
+        )
+
+    def _attempt(self, method: str, url: str, prepared: dict[str, Any]) -> Response:
+        """One HTTP attempt; a 429/5xx or dropped connection raises `TransientError`."""
+        self.pacer.acquire()
+        with self._count_lock:
+            self._count += 1
+        response: Response | None = None
+        try:
+            # One attempt, straight to requests: ResilientSession's loop is bypassed.
+            response = requests.Session.request(self, method, url, timeout=self.timeout, **prepared)
+        except (SSLError, ConnectTimeout) as exc:
+            raise error_for_exception(exc, method=method, url=url) from None
+        except RequestException as exc:
+            if not _dropped(exc):
+                raise error_for_exception(exc, method=method, url=url) from None
+        if response is not None:
+            self._local.request_id = response.headers.get("X-AREQUESTID")
+            self.pacer.observe(response.headers)  # the budget Jira states, 429 or not
+        if response is not None and 300 <= response.status_code < 400:
+            raise error_for_redirect(response) from None  # `ok` would count it a success
+        if response is not None and response.ok:
+            return response
+        if response is not None and response.status_code not in TRANSIENT:
+            raise error_for_response(response, auth_hint=self.auth_hint) from None
+        raise TransientError(
+            _transient_text(method, url, response),
+            status=response.status_code if response is not None else None,
+            retry_after=response.headers.get("Retry-After") if response is not None else None,
+            response=response,
+        ) from None
+
+
+def retrying(
+    pacer: Pacer,
+    attempt: Callable[[], T],
+    *,
+    after_transient: Callable[[], T | None],
+    give_up: Callable[[TransientError, int], GatewayError],
+) -> T:
+    """The one retry loop, for reads (the session) and writes (the gateway).
+
+    `attempt` raises `TransientError` on a 429/5xx or dropped connection; the loop waits as the
+    pacer says (every thread waits out a 429), then asks `after_transient`: a result ends the
+    loop with it (a write that the re-read shows did happen), None tries again (a read, or a
+    write that did not happen: then a retry is as safe as a read's). `give_up(error, retries)`
+    is raised once the pacer says stop.
+    """
+    retry_number = 0
+    while True:
+        try:
+            return attempt()
+        except TransientError as exc:
             retry_number += 1
-            delay = self.pacer.retry_delay(
-                retry_number, status=status, headers=headers, idempotent=True
+            delay = pacer.retry_delay(
+                retry_number, status=exc.status, headers=exc.headers, idempotent=True
             )
             if delay is None:
-                raise _exhausted(self.pacer, method, url, response, retry_number - 1) from None
-            if status == 429:
-                self.pacer.throttled(delay)  # the other threads wait it out in acquire()
-            self.pacer.sleep(delay)
+                raise give_up(exc, retry_number - 1) from None
+            if exc.status == 429:
+                pacer.throttled(delay)  # the other threads wait it out in acquire()
+            pacer.sleep(delay)
+            result = after_transient()
+            if result is not None:
+                return result
+
+
+def _retry_at_once() -> None:
+    """A read changes nothing: after a transient failure, simply try again."""
+    return None
 
 
 def _dropped(exc: RequestException) -> bool:

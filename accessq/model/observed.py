@@ -7,6 +7,7 @@ configuration without any I/O. Nothing here knows about HTTP.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,12 +76,24 @@ class ObservedGroup(_Frozen):
         return frozenset(m.key for m in self.members)
 
 
+class TicketCounts(_Frozen):
+    """A component's tickets, as the reader counted them (its open ones in one project search)."""
+
+    open: int = 0  # unresolved
+    open_unassigned: int = 0
+    oldest_open: datetime | None = None  # when the oldest open ticket was created
+    total: int | None = None  # resolved too (`relatedIssueCounts`); None when not read
+
+
 class ObservedComponent(_Frozen):
     id: str
     name: str
     description: str = ""  # raw, as stored in Jira
     lead: Account | None = None
     assignee_type: str = "PROJECT_DEFAULT"
+    # None when not read. Not part of the fingerprint: tickets come and go without making a
+    # saved plan stale; the safety rules read them fresh at apply time.
+    tickets: TicketCounts | None = None
 
 
 class ObservedJsmQueue(_Frozen):

@@ -51,9 +51,25 @@ from accessq.plan.model import (
     PlanError,
     PlanPerson,
     Summary,
+    TicketNote,
     lead_value,
 )
-from accessq.plan.ownership import Slot, manages_jsm, partition, selected
+from accessq.plan.ownership import Slot, is_managed, manages_jsm, partition, selected
+from accessq.plan.payload import (
+    AddMember,
+    ComponentFields,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    JsmView,
+    Payload,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
 
@@ -158,16 +174,29 @@ class _Planner:
                 + "."
             )
         parts = parts_of(self.config, self.observed, slots)
+        skipped = self.skip_queues_with_errors()
         return Plan(
             target=self.observed.target,
             fingerprint=combine(parts),
             changes=sorted(self.changes, key=Change.sort_key),
+            skipped=skipped,
             summary=self.summary(),
             errors=sorted(self.errors, key=PlanError.sort_key),
             notes=self.notes,
             only=sorted(only, key=str.casefold) if only is not None else None,
             fingerprint_parts=parts,
         )
+
+    def skip_queues_with_errors(self) -> list[str]:
+        """Leave every queue with an error of its own out of the plan, whole; return their names.
+
+        A queue is planned from all of its people or not at all: planned without a colleague
+        who could not be resolved, its group could lose members nobody meant to remove.
+        """
+        skipped = {e.queue for e in self.errors if e.queue is not None}
+        self.changes = [c for c in self.changes if c.queue not in skipped]
+        self.deleted_queues -= skipped
+        return sorted(skipped, key=lambda n: (n.casefold(), n))
 
     def summary(self) -> Summary:
         queues: dict[str, set[Action]] = {}
@@ -186,7 +215,9 @@ class _Planner:
             members_added=sum(c.action == "add_member" for c in self.changes),
             members_removed=sum(c.action == "remove_member" for c in self.changes),
             groups_deleted=len(deleted_groups),
-            memberships_deleted=sum(len(c.before["members"]) for c in deleted_groups),
+            memberships_deleted=sum(
+                len(c.payload.members) for c in deleted_groups if isinstance(c.payload, DeleteGroup)
+            ),
         )
 
     # -- findings -------------------------------------------------------------------------------
@@ -270,32 +301,30 @@ class _Planner:
 
     def add(
         self,
-        action: Action,
+        payload: Payload,
         key: str,
         queue: str,
         target: str,
         *,
-        before: Any = None,
-        after: Any = None,
         target_id: str | None = None,
         role: Role | None = None,
         person: PlanPerson | None = None,
         depends_on: list[str] | None = None,
         source: str | None = None,
+        tickets: TicketNote | None = None,
     ) -> Change:
-        change = Change(
-            id=f"{action}:{key}",
+        change = Change.of(
+            payload,
+            id=f"{payload.action}:{key}",
             queue=queue,
-            action=action,
-            phase=PHASE_OF[action],
+            phase=PHASE_OF[payload.action],
             target=target,
             target_id=target_id,
             role=role,
             person=person,
-            before=before,
-            after=after,
             depends_on=sorted(depends_on or []),
             source=source,
+            tickets=tickets,
         )
         self.changes.append(change)
         return change
@@ -331,16 +360,15 @@ class _Planner:
         created: str | None = None
         if slot.component is None:
             created = self.add(
-                "create_component",
+                CreateComponent(
+                    name=queue.name,
+                    description=description,
+                    keywords=keywords,
+                    assignee_type=DEFAULT_ASSIGNEE,
+                ),
                 queue.name,
                 queue.name,
                 queue.name,
-                after={
-                    "name": queue.name,
-                    "description": description,
-                    "keywords": keywords,
-                    "assignee_type": DEFAULT_ASSIGNEE,
-                },
                 source=source,
             ).id
 
@@ -378,21 +406,24 @@ class _Planner:
         that still holds them, waits for the `update_component` that moves the lead or the
         assignee type.
         """
-        update = next(c for c in self.changes if c.id == update_id)
+        update = next(c.payload for c in self.changes if c.id == update_id)
         lead = component.lead
-        if lead is None or not {"lead", "assignee_type"} & set(update.after):
+        if not isinstance(update, UpdateComponent) or lead is None:
+            return
+        if not update.after.sets_lead and update.after.assignee_type is None:
             return
         staying = any(lead.key in r.members or lead.key in r.keep for r in rosters.values())
         for index, change in enumerate(self.changes):
             if change.queue != queue:
                 continue
-            removes = change.action == "remove_member" and change.before == lead.key
-            deletes = (
-                change.action == "delete_group"
-                and not staying
-                and lead.key in change.before["members"]
-            )
-            if removes or deletes:
+            match change.payload:
+                case RemoveMember(key=key):
+                    waits = key == lead.key
+                case DeleteGroup(members=members):
+                    waits = not staying and lead.key in members
+                case _:
+                    waits = False
+            if waits:
                 depends = sorted({*change.depends_on, update_id})
                 self.changes[index] = change.model_copy(update={"depends_on": depends})
 
@@ -410,11 +441,10 @@ class _Planner:
             if existing is None:
                 ids.append(
                     self.add(
-                        "create_group",
+                        CreateGroup(name=name),
                         name,
                         queue.name,
                         name,
-                        after={"name": name},
                         role=role,
                         source=source,
                     ).id
@@ -426,11 +456,10 @@ class _Planner:
                 member = roster.members[key]
                 ids.append(
                     self.add(
-                        "add_member",
+                        AddMember(key=key),
                         f"{name}:{key}",
                         queue.name,
                         name,
-                        after=key,
                         role=role,
                         person=member.person,
                         depends_on=creates,
@@ -442,11 +471,10 @@ class _Planner:
             adds = [i for i in ids if i not in creates]
             for key in sorted(current.keys() - roster.members.keys() - roster.keep):
                 self.add(
-                    "remove_member",
+                    RemoveMember(key=key),
                     f"{name}:{key}",
                     queue.name,
                     name,
-                    before=key,
                     role=role,
                     person=_removed_person(current[key]),
                     depends_on=adds,
@@ -512,16 +540,19 @@ class _Planner:
         if not after:
             return None
         target = component.name if component else queue.name
+        renamed = component is not None and "name" in after
         return self.add(
-            "update_component",
+            UpdateComponent(
+                before=ComponentFields.model_validate(before),
+                after=ComponentFields.model_validate(after),
+            ),
             queue.name,
             queue.name,
             target,
-            before=before,
-            after=after,
             target_id=component.id if component else None,
             depends_on=depends,
             source=source,
+            tickets=_open_note(component) if renamed and component else None,
         ).id
 
     def desired_lead(
@@ -551,29 +582,26 @@ class _Planner:
     def plan_jsm(
         self, queue: Queue, slot: Slot, component_change: str | None, source: str | None
     ) -> None:
-        want = {"name": queue.name, "jql": jsm_queue_jql(queue.name)}
+        want = JsmView(name=queue.name, jql=jsm_queue_jql(queue.name))
         depends = [component_change] if component_change else []
         current = next((v for v in slot.jsm if v.name.casefold() == queue.name.casefold()), None)
         if current is None and slot.jsm:
             current = slot.jsm[0]  # a view under a former name: renamed, not recreated
         if current is None:
             self.add(
-                "create_jsm_queue",
+                CreateJsmQueue(name=want.name, jql=want.jql),
                 queue.name,
                 queue.name,
                 queue.name,
-                after=want,
                 depends_on=depends,
                 source=source,
             )
-        elif (current.name, current.jql) != (want["name"], want["jql"]):
+        elif (current.name, current.jql) != (want.name, want.jql):
             self.add(
-                "update_jsm_queue",
+                UpdateJsmQueue(before=JsmView(name=current.name, jql=current.jql), after=want),
                 queue.name,
                 queue.name,
                 current.name,
-                before={"name": current.name, "jql": current.jql},
-                after=want,
                 target_id=current.id,
                 depends_on=depends,
                 source=source,
@@ -581,11 +609,10 @@ class _Planner:
         for view in slot.jsm:
             if view is not current:
                 self.add(
-                    "delete_jsm_queue",
+                    DeleteJsmQueue(name=view.name, jql=view.jql),
                     view.id,
                     queue.name,
                     view.name,
-                    before={"name": view.name, "jql": view.jql},
                     target_id=view.id,
                     source=source,
                 )
@@ -601,11 +628,10 @@ class _Planner:
         source: str | None,
     ) -> None:
         self.add(
-            "delete_group",
+            DeleteGroup(name=group.name, members=sorted(m.key for m in group.members)),
             group.name,
             queue,
             group.name,
-            before={"name": group.name, "members": sorted(m.key for m in group.members)},
             role=role,
             depends_on=depends,
             source=source,
@@ -615,11 +641,10 @@ class _Planner:
         self.deleted_queues.add(slot.name)
         views = [
             self.add(
-                "delete_jsm_queue",
+                DeleteJsmQueue(name=view.name, jql=view.jql),
                 view.id,
                 slot.name,
                 view.name,
-                before={"name": view.name, "jql": view.jql},
                 target_id=view.id,
             ).id
             for view in slot.jsm
@@ -630,19 +655,63 @@ class _Planner:
         component = slot.component
         if component is not None:
             text = decode_description(component.description)
+            note, move_depends = self.ticket_move(slot.name, component)
             self.add(
-                "delete_component",
+                DeleteComponent(
+                    name=component.name,
+                    description=text.description,
+                    keywords=list(text.keywords),
+                    lead=lead_value(component.lead),
+                    assignee_type=component.assignee_type,
+                ),
                 slot.name,
                 slot.name,
                 component.name,
-                before={
-                    "name": component.name,
-                    "description": text.description,
-                    "keywords": list(text.keywords),
-                    "lead": lead_value(component.lead),
-                    "assignee_type": component.assignee_type,
-                },
                 target_id=component.id,
-                # The view's JQL names the component: it goes first.
-                depends_on=views,
+                # The view's JQL names the component: it goes first; a queue this plan makes
+                # to take its tickets is made before.
+                depends_on=views + move_depends,
+                tickets=note,
             )
+
+    def ticket_move(self, queue: str, component: ObservedComponent) -> tuple[TicketNote, list[str]]:
+        """Where a deleted component's tickets go (`retired_queues`), and what that waits for.
+
+        The target is a configured queue (its component, live or made by this plan) or another
+        existing component that accessq does not manage (one it manages and is not configured
+        is being deleted too).
+        """
+        note = _open_note(component)
+        retired = self.config.retired(component.name) or self.config.retired(queue)
+        if retired is None:
+            return note, []
+        wanted = retired.move_tickets_to
+        for slot in partition(self.config, self.observed).slots:
+            if slot.desired is None or slot.desired.name.casefold() != wanted.casefold():
+                continue
+            live = slot.component or slot.conflict
+            if live is not None:
+                return note.model_copy(update={"move_to": live.name, "move_to_id": live.id}), []
+            made = f"create_component:{slot.desired.name}"
+            return note.model_copy(update={"move_to": slot.desired.name}), [made]
+        target = self.observed.component(wanted)
+        if target is None or is_managed(target) or target.id == component.id:
+            why = (
+                "is neither a configured queue nor a component in Jira"
+                if target is None
+                else "is a queue accessq manages that is no longer configured"
+                if target.id != component.id
+                else "is this queue itself"
+            )
+            self.error(
+                "unknown_queue",
+                f"retired queue {queue}: move_tickets_to '{wanted}' {why}",
+                queue,
+                retired.location,
+            )
+            return note, []
+        return note.model_copy(update={"move_to": target.name, "move_to_id": target.id}), []
+
+
+def _open_note(component: ObservedComponent) -> TicketNote:
+    return TicketNote(open=component.tickets.open if component.tickets else None)

@@ -46,6 +46,15 @@ def describe_person(person: Person, config: Config) -> str:
     return f"{person.name} <{person.email}>"
 
 
+def offboard_handle(person: Person) -> str:
+    """How `accessq offboard` is told who: the account id, username or email the file gives."""
+    if person.account_id:
+        return person.account_id
+    if isinstance(person, Updater):
+        return person.username or ""
+    return person.email or ""
+
+
 def configured_email(person: Person, config: Config) -> str | None:
     """The email the configuration gives: a contact's, or the one an ACCESS username maps to."""
     if isinstance(person, Updater):
@@ -84,8 +93,9 @@ def identify(
     if not account.active:
         return Refusal(
             "inactive_person",
-            f"the Jira account of {who} is deactivated ({where}): if they have left, delete "
-            "the entry from the queue file, and accessq takes the account out of the group",
+            f"the Jira account of {who} is deactivated ({where}): if they have left, "
+            f"`accessq offboard <queue files> {offboard_handle(person)}` deletes them from every "
+            "queue, and apply then takes the account out of the groups",
             keep=account.key,
         )
     email = person.email if isinstance(person, Contact) and person.email else None

@@ -4,7 +4,8 @@ A plan is plain data (pydantic), so it can be saved (`plan --out`), reviewed, an
 `apply --plan`. Each `Change` is one atomic Jira operation; `Plan.changes` is already in the order
 apply runs them (DESIGN.md section 4: creates, adds, updates, removals, deletes).
 
-Shapes of `before` / `after` per action (all JSON values; `lead` is a `LeadValue` dict or null):
+Shapes of `before` / `after` per action (all JSON values; `lead` is a {key, name, email} dict or
+null). `Change.payload` is the same data typed per action (accessq/plan/payload.py):
 
 | action | before | after |
 |---|---|---|
@@ -32,26 +33,15 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import Location, Role
 from accessq.model.observed import Account, Target
+from accessq.plan.payload import Action, Lead, Payload, payload_type
 
 FORMAT_VERSION: Literal[1] = 1
 
-Action = Literal[
-    "create_component",
-    "update_component",
-    "delete_component",
-    "create_group",
-    "delete_group",
-    "add_member",
-    "remove_member",
-    "create_jsm_queue",
-    "update_jsm_queue",
-    "delete_jsm_queue",
-]
 Phase = Literal["create", "add", "update", "remove", "delete"]
 
 # Nobody loses access while a role moves: everything that grants runs before anything that takes.
@@ -133,8 +123,8 @@ def account_text(account: Account) -> str:
     return f"{json.dumps(account.display_name, ensure_ascii=False)} {shown} [{account.key}]"
 
 
-def lead_value(person: PlanPerson | Account | None) -> dict[str, Any] | None:
-    """The JSON form of a component lead in `before` / `after`: {key, name, email}.
+def lead_value(person: PlanPerson | Account | None) -> Lead | None:
+    """A component lead as `before` / `after` show it: {key, name, email}.
 
     A person the configuration names by a matching email is shown as configured; any other lead
     as the Jira account itself (its display name and the email it shows).
@@ -143,16 +133,29 @@ def lead_value(person: PlanPerson | Account | None) -> dict[str, Any] | None:
         return None
     if isinstance(person, PlanPerson):
         if person.match in (None, "email"):
-            return {"key": person.account.key, "name": person.name, "email": person.email}
+            return Lead(key=person.account.key, name=person.name, email=person.email)
         person = person.account
-    return {"key": person.key, "name": person.display_name or person.key, "email": person.email}
+    return Lead(key=person.key, name=person.display_name or person.key, email=person.email)
 
 
-def lead_label(value: Any) -> str:
-    if not isinstance(value, dict):
+def lead_label(value: Lead | None) -> str:
+    if value is None:
         return "(none)"
-    name, email, key = value.get("name") or value.get("key"), value.get("email"), value.get("key")
-    return f"{name} <{email}>" if email else f"{name} [{key}]"
+    name = value.name or value.key
+    return f"{name} <{value.email}>" if value.email else f"{name} [{value.key}]"
+
+
+class TicketNote(_Model):
+    """The tickets of a component this change deletes or renames (None on other changes).
+
+    A rename keeps them (the component is renamed, not recreated). A deletion strips the
+    component from them unless `move_to` names where they go (`retired_queues`), which apply
+    passes to Jira as `moveIssuesTo`: every ticket of the component, resolved ones too.
+    """
+
+    open: int | None  # open tickets when planned; None when they were not counted
+    move_to: str | None = None  # delete: the component that gets them
+    move_to_id: str | None = None  # its Jira id; None when this plan creates it (see depends_on)
 
 
 class Change(_Model):
@@ -169,10 +172,31 @@ class Change(_Model):
     target_id: str | None = None
     role: Role | None = None  # group and member changes
     person: PlanPerson | None = None  # member changes
+    # The plan file's JSON form of `payload` (shapes in the table above).
     before: Any = None
     after: Any = None
     depends_on: list[str] = Field(default_factory=list)
     source: str | None = None  # `file:line` in the configuration, when the change comes from one
+    tickets: TicketNote | None = None  # delete_component and renaming update_component
+    _payload: Payload = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _read_payload(self) -> Change:
+        # Once, when made or loaded: a saved plan whose data does not fit its action is refused
+        # at load, before apply could act on half of it.
+        self._payload = payload_type(self.action).from_json(self.before, self.after)
+        return self
+
+    @property
+    def payload(self) -> Payload:
+        """`before` / `after` typed by the action: dispatch with `match` + `assert_never`."""
+        return self._payload
+
+    @classmethod
+    def of(cls, payload: Payload, **fields: Any) -> Change:
+        """The change carrying `payload`: its action and JSON `before` / `after` follow from it."""
+        before, after = payload.to_json()
+        return cls(action=payload.action, before=before, after=after, **fields)
 
     def sort_key(self) -> tuple[int, str, str, int, str, str, str]:
         # People by how they read (name), then by account key so equal names stay ordered.
@@ -269,6 +293,9 @@ class Plan(_Model):
     changes: list[Change] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
     errors: list[PlanError] = Field(default_factory=list)
+    # Queues left out whole because of their own errors (each error names its queue); apply
+    # applies the rest unless --strict. Errors without a queue stop the whole plan.
+    skipped: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     only: list[str] | None = None  # the queues `--queue` restricted this plan to
     fingerprint_parts: dict[str, str] = Field(default_factory=dict)
@@ -283,6 +310,11 @@ class Plan(_Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.errors)
+
+    @property
+    def global_errors(self) -> list[PlanError]:
+        """Errors that concern no one queue: they stop every change."""
+        return [e for e in self.errors if e.queue is None]
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)

@@ -6,6 +6,10 @@ rename that moves everyone into a new group removes nobody). A queue that the pl
 governed by the delete rule alone. Each rule is monotone: removing more never passes a rule that
 removing less failed.
 
+The open-tickets rule: a deleted component that holds open tickets (as read now, so apply
+checks again) must say where they go (`retired_queues`); no flag overrides it, since deleting it
+would take the component off those tickets and out of every queue.
+
 The delete rule covers every group the plan deletes: those of a deleted queue, a group of a role
 its queue no longer has, and a former name's group (a rename) unless every one of its members is
 in the queue's own group for that role after the plan. A rename that moves everyone is what the
@@ -25,9 +29,15 @@ from accessq.model.observed import Observed, ObservedGroup
 from accessq.plan.model import Change, Plan
 from accessq.plan.simulate import simulate
 
-Rule = Literal["delete", "max_removal_fraction", "min_agents", "runner"]
+Rule = Literal["delete", "open_tickets", "max_removal_fraction", "min_agents", "runner"]
 Flag = Literal["--force", "--allow-delete"]
-_RULE_ORDER: tuple[Rule, ...] = ("delete", "max_removal_fraction", "min_agents", "runner")
+_RULE_ORDER: tuple[Rule, ...] = (
+    "delete",
+    "open_tickets",
+    "max_removal_fraction",
+    "min_agents",
+    "runner",
+)
 FRACTION_MIN_GROUP = 4  # smaller groups change by whole people: a fraction says little there
 MAX_NAMED = 3  # people a delete violation names before `and N more`
 
@@ -40,7 +50,8 @@ class Violation(BaseModel):
     message: str  # one line, names the counts, the setting and the flag
     setting: str | None = None  # e.g. max_removal_fraction
     value: float | int | None = None  # the setting's value for this queue
-    flag: Flag  # the command-line flag that overrides this rule
+    # The command-line flag that overrides this rule; None: no flag does (open_tickets).
+    flag: Flag | None
     overridden: bool = False  # the flag was given: reported, not blocking
 
 
@@ -98,6 +109,8 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
                 flag="--allow-delete",
             )
         )
+
+    violations += _open_tickets(plan, observed)
 
     for queue_name, role, group in dropped_roles:
         violations.append(
@@ -174,6 +187,39 @@ def evaluate(plan: Plan, config: Config, observed: Observed) -> list[Violation]:
     )
 
 
+def _open_tickets(plan: Plan, observed: Observed) -> list[Violation]:
+    """Deletions that would strip the component from open tickets (or that could not tell)."""
+    found = []
+    for change in plan.changes:
+        if change.action != "delete_component":
+            continue
+        if change.tickets is not None and change.tickets.move_to is not None:
+            continue
+        live = next((c for c in observed.components if c.id == change.target_id), None)
+        if live is None:
+            continue  # already gone: deleting it takes nothing
+        held = live.tickets.open if live.tickets is not None else None
+        if held == 0:
+            continue
+        counted = (
+            "open tickets that were not counted"
+            if held is None
+            else (_plural(held, "open tickets"))
+        )
+        found.append(
+            Violation(
+                rule="open_tickets",
+                queue=change.queue,
+                message=f"{change.queue}: the plan deletes this queue, whose component holds "
+                f"{counted}; say where they go in retired_queues "
+                f"(- {{name: {change.target}, move_tickets_to: ...}}); --allow-delete does not "
+                "override this",
+                flag=None,
+            )
+        )
+    return found
+
+
 def _unmoved(
     queue: Queue,
     change: Change,
@@ -231,6 +277,8 @@ def check(
 
 
 def _overridden(violation: Violation, force: bool, allow_delete: bool) -> bool:
+    if violation.flag is None:
+        return False
     return force if violation.flag == "--force" else allow_delete
 
 

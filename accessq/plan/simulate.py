@@ -7,7 +7,7 @@ change whose object is missing is skipped, as apply would report that step faile
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from accessq.model.naming import encode_description
 from accessq.model.observed import (
@@ -18,12 +18,25 @@ from accessq.model.observed import (
     ObservedJsmQueue,
 )
 from accessq.plan.model import Change, Plan
+from accessq.plan.payload import (
+    AddMember,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    Lead,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 
-def _lead(value: Any) -> Account | None:
-    if not isinstance(value, dict):
+def _lead(value: Lead | None) -> Account | None:
+    if value is None:
         return None
-    return Account(key=value["key"], display_name=value.get("name") or "", email=value.get("email"))
+    return Account(key=value.key, display_name=value.name or "", email=value.email)
 
 
 class _State:
@@ -46,58 +59,64 @@ class _State:
         return self.jsm
 
     def apply(self, change: Change) -> None:
-        action, after = change.action, change.after
-        if action == "create_component":
-            self.components[f"new:{after['name']}"] = ObservedComponent(
-                id=f"new:{after['name']}",
-                name=after["name"],
-                description=encode_description(after["description"], after["keywords"]),
-                assignee_type=after["assignee_type"],
-            )
-        elif action == "update_component":
-            cid = self.component_id(change)
-            if cid is None:
-                return
-            fields: dict[str, Any] = {}
-            if "name" in after:
-                fields["name"] = after["name"]
-            if "description" in after:
-                fields["description"] = encode_description(after["description"], after["keywords"])
-            if "lead" in after:
-                fields["lead"] = _lead(after["lead"])
-            if "assignee_type" in after:
-                fields["assignee_type"] = after["assignee_type"]
-            self.components[cid] = self.components[cid].model_copy(update=fields)
-        elif action == "delete_component":
-            self.components.pop(self.component_id(change) or "", None)
-        elif action == "create_group":
-            self.groups[change.target.casefold()] = ObservedGroup(name=change.target)
-        elif action == "delete_group":
-            self.groups.pop(change.target.casefold(), None)
-        elif action in ("add_member", "remove_member"):
-            group = self.groups.get(change.target.casefold())
-            if group is None or change.person is None:
-                return
-            key = change.person.account.key
-            members = {m.key: m for m in group.members}
-            if action == "add_member":
-                members[key] = change.person.account
-            else:
-                members.pop(key, None)
-            ordered = tuple(members[k] for k in sorted(members))
-            self.groups[change.target.casefold()] = group.model_copy(update={"members": ordered})
-        elif action == "create_jsm_queue":
-            view_id = f"new:{after['name']}"
-            self.jsm_views()[view_id] = ObservedJsmQueue(
-                id=view_id, name=after["name"], jql=after["jql"]
-            )
-        elif action == "update_jsm_queue":
-            view_id = change.target_id or f"new:{change.target}"
-            self.jsm_views()[view_id] = ObservedJsmQueue(
-                id=view_id, name=after["name"], jql=after["jql"]
-            )
-        elif action == "delete_jsm_queue":
-            self.jsm_views().pop(change.target_id or f"new:{change.target}", None)
+        match change.payload:
+            case CreateComponent() as made:
+                self.components[f"new:{made.name}"] = ObservedComponent(
+                    id=f"new:{made.name}",
+                    name=made.name,
+                    description=encode_description(made.description, made.keywords),
+                    assignee_type=made.assignee_type,
+                )
+            case UpdateComponent(after=after):
+                cid = self.component_id(change)
+                if cid is None:
+                    return
+                fields: dict[str, Any] = {}
+                if after.name is not None:
+                    fields["name"] = after.name
+                if after.description is not None:
+                    fields["description"] = encode_description(
+                        after.description, after.keywords or []
+                    )
+                if after.sets_lead:
+                    fields["lead"] = _lead(after.lead)
+                if after.assignee_type is not None:
+                    fields["assignee_type"] = after.assignee_type
+                self.components[cid] = self.components[cid].model_copy(update=fields)
+            case DeleteComponent():
+                self.components.pop(self.component_id(change) or "", None)
+            case CreateGroup():
+                self.groups[change.target.casefold()] = ObservedGroup(name=change.target)
+            case DeleteGroup():
+                self.groups.pop(change.target.casefold(), None)
+            case AddMember() | RemoveMember() as member:
+                group = self.groups.get(change.target.casefold())
+                if group is None or change.person is None:
+                    return
+                key = change.person.account.key
+                members = {m.key: m for m in group.members}
+                if isinstance(member, AddMember):
+                    members[key] = change.person.account
+                else:
+                    members.pop(key, None)
+                ordered = tuple(members[k] for k in sorted(members))
+                self.groups[change.target.casefold()] = group.model_copy(
+                    update={"members": ordered}
+                )
+            case CreateJsmQueue() as view:
+                view_id = f"new:{view.name}"
+                self.jsm_views()[view_id] = ObservedJsmQueue(
+                    id=view_id, name=view.name, jql=view.jql
+                )
+            case UpdateJsmQueue(after=after_view):
+                view_id = change.target_id or f"new:{change.target}"
+                self.jsm_views()[view_id] = ObservedJsmQueue(
+                    id=view_id, name=after_view.name, jql=after_view.jql
+                )
+            case DeleteJsmQueue():
+                self.jsm_views().pop(change.target_id or f"new:{change.target}", None)
+            case unknown:
+                assert_never(unknown)
 
 
 def simulate(observed: Observed, plan: Plan) -> Observed:

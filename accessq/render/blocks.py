@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
-from accessq.plan.model import Change, Plan, lead_label
+from accessq.plan.model import Change, Plan, TicketNote, lead_label
+from accessq.plan.payload import (
+    AddMember,
+    ComponentFields,
+    CreateComponent,
+    CreateGroup,
+    CreateJsmQueue,
+    DeleteComponent,
+    DeleteGroup,
+    DeleteJsmQueue,
+    RemoveMember,
+    UpdateComponent,
+    UpdateJsmQueue,
+)
 
 Symbol = Literal["+", "~", "-"]
 
@@ -53,69 +66,83 @@ def _keywords(value: Any) -> str:
     return ", ".join(value) if value else "(none)"
 
 
-def _component_details(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _component_details(before: ComponentFields, after: ComponentFields) -> list[str]:
     details = []
-    if "name" in after:
-        details.append(f"name: {quote(before.get('name'))} -> {quote(after['name'])}")
-    if "description" in after and before.get("description") != after["description"]:
-        details.append(
-            f"description: {quote(before.get('description'))} -> {quote(after['description'])}"
-        )
-    if "keywords" in after and before.get("keywords") != after["keywords"]:
-        details.append(
-            f"keywords: {_keywords(before.get('keywords'))} -> {_keywords(after['keywords'])}"
-        )
-    if "lead" in after:
-        details.append(
-            f"default assignee: {lead_label(before.get('lead'))} -> {lead_label(after['lead'])}"
-        )
-    if "assignee_type" in after and before.get("assignee_type") != after["assignee_type"]:
-        details.append(f"assignee type: {before.get('assignee_type')} -> {after['assignee_type']}")
+    if after.name is not None:
+        details.append(f"name: {quote(before.name)} -> {quote(after.name)}")
+    if after.description is not None and before.description != after.description:
+        details.append(f"description: {quote(before.description)} -> {quote(after.description)}")
+    if after.keywords is not None and before.keywords != after.keywords:
+        details.append(f"keywords: {_keywords(before.keywords)} -> {_keywords(after.keywords)}")
+    if after.sets_lead:
+        details.append(f"default assignee: {lead_label(before.lead)} -> {lead_label(after.lead)}")
+    if after.assignee_type is not None and before.assignee_type != after.assignee_type:
+        details.append(f"assignee type: {before.assignee_type} -> {after.assignee_type}")
     return details
+
+
+def tickets_detail(change: Change) -> list[str]:
+    """What happens to the tickets of a component the change deletes or renames."""
+    note: TicketNote | None = change.tickets
+    if note is None:
+        return []
+    held = "open tickets not counted" if note.open is None else f"{note.open} open tickets"
+    if note.open == 1:
+        held = "1 open ticket"
+    if change.action == "update_component":
+        return [f"tickets: renamed, not recreated: its {held} stay in it"]
+    if note.move_to is not None:
+        return [f"tickets: holds {held}; all its tickets move to {quote(note.move_to)}"]
+    return [f"tickets: holds {held}; deleting it takes the component off its tickets"]
 
 
 def describe(change: Change) -> Line:
     """One change as a line (and detail lines) a reviewer reads."""
     symbol = symbol_of(change)
-    before = change.before if isinstance(change.before, dict) else {}
-    after = change.after if isinstance(change.after, dict) else {}
-    person = change.person.label() if change.person else ""
-    action = change.action
-    if action == "create_component":
-        details = []
-        if after.get("description"):
-            details.append(f"description: {quote(after['description'])}")
-        if after.get("keywords"):
-            details.append(f"keywords: {_keywords(after['keywords'])}")
-        return Line(symbol, f"component {quote(change.target)}", change.source, details)
-    if action == "update_component":
-        details = _component_details(before, after)
-        return Line(symbol, f"component {quote(change.target)}", change.source, details)
-    if action == "delete_component":
-        return Line(symbol, f"component {quote(change.target)}", change.source)
-    if action == "create_group":
-        return Line(symbol, f"group {change.target}", change.source)
-    if action == "delete_group":
-        count = len(before.get("members", []))
-        members = "1 member" if count == 1 else f"{count} members"
-        return Line(symbol, f"group {change.target} ({members})", change.source)
-    if action in ("add_member", "remove_member"):
-        return Line(symbol, f"{change.role}: {person}", change.source)
-    if action == "create_jsm_queue":
-        return Line(
-            symbol,
-            f"JSM queue view {quote(change.target)}",
-            change.source,
-            [f"jql: {quote(after.get('jql'))}"],
-        )
-    if action == "update_jsm_queue":
-        details = [
-            f"{key}: {quote(before.get(key))} -> {quote(after[key])}"
-            for key in ("name", "jql")
-            if before.get(key) != after.get(key)
-        ]
-        return Line(symbol, f"JSM queue view {quote(change.target)}", change.source, details)
-    return Line(symbol, f"JSM queue view {quote(change.target)}", change.source)
+    component = f"component {quote(change.target)}"
+    view = f"JSM queue view {quote(change.target)}"
+    match change.payload:
+        case CreateComponent() as new:
+            details = []
+            if new.description:
+                details.append(f"description: {quote(new.description)}")
+            if new.keywords:
+                details.append(f"keywords: {_keywords(new.keywords)}")
+            return Line(symbol, component, change.source, details)
+        case UpdateComponent(before=before, after=after):
+            details = _component_details(before, after) + tickets_detail(change)
+            return Line(symbol, component, change.source, details)
+        case DeleteComponent():
+            return Line(symbol, component, change.source, tickets_detail(change))
+        case CreateGroup():
+            return Line(symbol, f"group {change.target}", change.source)
+        case DeleteGroup(members=held):
+            members = "1 member" if len(held) == 1 else f"{len(held)} members"
+            return Line(symbol, f"group {change.target} ({members})", change.source)
+        case AddMember() | RemoveMember():
+            person = change.person.label() if change.person else ""
+            return Line(symbol, f"{change.role}: {person}", change.source)
+        case CreateJsmQueue(jql=jql):
+            return Line(symbol, view, change.source, [f"jql: {quote(jql)}"])
+        case UpdateJsmQueue(before=was, after=now):
+            details = [
+                f"{key}: {quote(old)} -> {quote(new_value)}"
+                for key, old, new_value in (("name", was.name, now.name), ("jql", was.jql, now.jql))
+                if old != new_value
+            ]
+            return Line(symbol, view, change.source, details)
+        case DeleteJsmQueue():
+            return Line(symbol, view, change.source)
+        case unknown:
+            assert_never(unknown)
+
+
+def _renamed_from(changes: list[Change]) -> str | None:
+    for change in changes:
+        match change.payload:
+            case UpdateComponent(before=before, after=after) if after.name is not None:
+                return before.name
+    return None
 
 
 def _title(plan: Plan, queue: str, changes: list[Change]) -> tuple[Symbol, str]:
@@ -124,10 +151,7 @@ def _title(plan: Plan, queue: str, changes: list[Change]) -> tuple[Symbol, str]:
         return "+", f"{queue} (new queue)"
     if kind == "delete":
         return "-", f"{queue} (no longer configured: deleted)"
-    renamed = next(
-        (c.before["name"] for c in changes if c.action == "update_component" and "name" in c.after),
-        None,
-    )
+    renamed = _renamed_from(changes)
     return "~", f"{queue} (renamed from {quote(renamed)})" if renamed else queue
 
 

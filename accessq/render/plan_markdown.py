@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from accessq.plan.model import Plan
+from accessq.plan.payload import DeleteGroup
 from accessq.plan.safety import Violation
 from accessq.render.blocks import QueueBlock
 from accessq.render.plan_text import EMPTY, adopting_blocks, closing_line
@@ -37,9 +38,9 @@ def _banner(plan: Plan) -> list[str]:
     """A warning whenever the plan takes something away."""
     deleted_queues = plan.summary.delete
     others = [c for c in plan.changes if c.queue not in deleted_queues]
-    group_deletes = [c for c in others if c.action == "delete_group"]
+    group_deletes = [c.payload for c in others if isinstance(c.payload, DeleteGroup)]
     groups = len(group_deletes)
-    held = sum(len(c.before["members"]) for c in group_deletes)
+    held = sum(len(group.members) for group in group_deletes)
     views = sum(c.action == "delete_jsm_queue" for c in others)
     removals = plan.summary.members_removed
     parts = []

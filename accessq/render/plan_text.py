@@ -12,6 +12,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from accessq.plan.model import Plan
+from accessq.plan.payload import UpdateComponent
 from accessq.plan.safety import Violation
 from accessq.render.blocks import QueueBlock, blocks
 from accessq.render.color import console_options
@@ -29,7 +30,7 @@ def adopting_blocks(plan: Plan) -> list[QueueBlock]:
     adopted = {
         c.queue
         for c in plan.changes
-        if c.action == "update_component" and isinstance(c.after, dict) and c.after.get("managed")
+        if isinstance(c.payload, UpdateComponent) and c.payload.after.managed
     }
     return [_adopting(b) if b.queue in adopted else b for b in blocks(plan)]
 
@@ -117,8 +118,11 @@ def closing_line(plan: Plan) -> str:
     if plan.is_empty and not plan.has_errors:
         return EMPTY
     line = plan.summary.closing_line() if not plan.is_empty else "Plan: no changes."
-    if plan.has_errors:
+    if plan.global_errors:
         count = len(plan.errors)
         errors = "1 error" if count == 1 else f"{count} errors"
         line += f" {errors} must be fixed before this plan can be applied."
+    elif plan.skipped:
+        # Queue errors leave their queues out, whole; apply --strict still applies nothing.
+        line += f" Left out until their errors are fixed: {', '.join(plan.skipped)}."
     return line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import yaml
@@ -12,14 +13,17 @@ from rich.table import Table
 
 from accessq.config.naming import group_name
 from accessq.model.naming import AWARDEE_ROLES, LEAD_ASSIGNEE, RP_ROLES, decode_description
-from accessq.model.observed import Account, Observed, ObservedComponent
+from accessq.model.observed import Account, Observed, ObservedComponent, TicketCounts
 from accessq.render.color import console_options
 
 ListFormat = Literal["table", "json", "yaml"]
 
 
-def queue_rows(observed: Observed, *, members: bool, prefix: str) -> list[dict[str, Any]]:
+def queue_rows(
+    observed: Observed, *, members: bool, prefix: str, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """One plain dict per component, sorted by name: the data every format renders."""
+    now = now or datetime.now(UTC)
     # Component leads come without an email on Cloud; the same account in a group has it.
     known = {m.key: m for g in observed.groups for m in g.members}
     known.update({a.key: a for a in observed.directory.values()})
@@ -44,6 +48,7 @@ def queue_rows(observed: Observed, *, members: bool, prefix: str) -> list[dict[s
             "keywords": list(text.keywords),
             "default_assignee": _assignee(component, known),
             "counts": {role: len(g.members) for role, g in present.items()},
+            "tickets": _tickets(component.tickets, now),
         }
         if members:
             row["members"] = {
@@ -62,13 +67,14 @@ def render_queue_list(
     *,
     color: bool = False,
     width: int | None = None,
+    now: datetime | None = None,
 ) -> str:
     """The listing as text.
 
     Table only: `color` (`render.color.use_color`, the caller's decision) colours it; `width`
     (e.g. the terminal's) wraps cells to fit, None keeps every row on its natural width.
     """
-    rows = queue_rows(observed, members=members, prefix=prefix)
+    rows = queue_rows(observed, members=members, prefix=prefix, now=now)
     if fmt == "json":
         document = {"target": observed.target.model_dump(), "queues": rows}
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -78,6 +84,33 @@ def render_queue_list(
     if fmt == "table":
         return _table(observed, rows, members=members, color=color, width=width)
     raise ValueError(f"unknown format {fmt!r}: use table, json or yaml")
+
+
+def _tickets(counts: TicketCounts | None, now: datetime) -> dict[str, Any] | None:
+    """{open, total, open_unassigned, oldest_open (ISO time), oldest_open_days}; None unread."""
+    if counts is None:
+        return None
+    oldest = counts.oldest_open
+    return {
+        "open": counts.open,
+        "total": counts.total,
+        "open_unassigned": counts.open_unassigned,
+        "oldest_open": oldest.isoformat() if oldest else None,
+        "oldest_open_days": max(0, (now - oldest).days) if oldest else None,
+    }
+
+
+def _ticket_cells(tickets: dict[str, Any] | None) -> list[str]:
+    if tickets is None:
+        return ["?"] * 4
+    days = tickets["oldest_open_days"]
+    total = tickets["total"]
+    return [
+        str(tickets["open"]),
+        "?" if total is None else str(total),
+        str(tickets["open_unassigned"]),
+        "-" if days is None else f"{days} d",
+    ]
 
 
 def _assignee(component: ObservedComponent, known: dict[str, Account]) -> str:
@@ -125,6 +158,10 @@ def _table(
     table.add_column("Agents", justify="right")
     table.add_column("Watchers", justify="right")
     table.add_column("Updaters", justify="right")
+    table.add_column("Open", justify="right")
+    table.add_column("Total", justify="right")
+    table.add_column("Unassigned", justify="right")
+    table.add_column("Oldest open", justify="right")
     table.add_column("Default assignee", overflow="fold")
     table.add_column("Keywords", overflow="fold")
     if members:
@@ -135,6 +172,7 @@ def _table(
             row["name"],
             row["kind"],
             *(str(counts[r]) if r in counts else "-" for r in ("agents", "watchers", "updaters")),
+            *_ticket_cells(row["tickets"]),
             row["default_assignee"],
             ", ".join(row["keywords"]) or "-",
         ]

@@ -17,7 +17,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationError, ValidationInfo
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 ERROR_STATUSES = (500, 502, 503, 504)
 REDIRECT_STATUSES = (301, 302, 307, 308)
@@ -25,37 +28,95 @@ ECHO_FORMATS = ("json", "html")
 WRITE_METHODS = ("POST", "PUT", "DELETE")
 
 
-@dataclass(frozen=True)
-class FaultConfig:
-    """Every fault knob; the defaults inject nothing."""
+def _whole(value: Any, info: ValidationInfo) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{info.field_name} must be a whole number >= 0")
+    return value
 
-    latency_ms: int = 0  # added to every request
-    jitter_ms: int = 0  # plus a uniform random 0..jitter_ms
+
+def _whole_or_none(value: Any, info: ValidationInfo) -> int | None:
+    return None if value is None else _whole(value, info)
+
+
+def _fraction(value: Any, info: ValidationInfo) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{info.field_name} must be a fraction between 0 and 1")
+    return float(value)
+
+
+def _seconds(value: Any, info: ValidationInfo) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"{info.field_name} must be a positive number of seconds")
+    return float(value)
+
+
+def _flag(value: Any, info: ValidationInfo) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{info.field_name} must be true or false")
+    return value
+
+
+def _strings(value: Any, info: ValidationInfo) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{info.field_name} must be a list of strings")
+    return tuple(v.upper() for v in value) if info.field_name == "methods" else tuple(value)
+
+
+def _one_of(choices: tuple[Any, ...]) -> Callable[[Any, ValidationInfo], Any]:
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if value not in choices:
+            raise ValueError(f"{info.field_name} must be one of {', '.join(map(str, choices))}")
+        return int(value) if isinstance(choices[0], int) else value
+
+    return check
+
+
+def _origin(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, str) or (value and not re.fullmatch(r"https?://[^/?#\s]+", value)):
+        raise ValueError("redirect_to must be scheme://host[:port] (or empty: 127.0.0.2)")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+WholeOrNone = Annotated[int | None, BeforeValidator(_whole_or_none)]
+Fraction = Annotated[float, BeforeValidator(_fraction)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Strings = Annotated[tuple[str, ...], BeforeValidator(_strings)]
+
+
+@pydantic_dataclass(frozen=True)
+class FaultConfig:
+    """Every fault knob; the defaults inject nothing. Each field's type says what it accepts."""
+
+    latency_ms: Whole = 0  # added to every request
+    jitter_ms: Whole = 0  # plus a uniform random 0..jitter_ms
     # Cloud: rate_limit requests per fixed window of rate_window_s. Data Center: a token bucket
     # per user (per Authorization header; anonymous requests are not limited) that gets
     # rate_limit tokens every rate_window_s and holds at most rate_bucket (0: rate_limit).
-    rate_limit: int = 0  # 0 = unlimited
-    rate_window_s: float = 1.0
-    rate_bucket: int = 0
-    rate_retry_after_s: int | None = None  # Retry-After of a 429; default: until it refills
-    error_status: int = 503  # 500, 502, 503 or 504
-    error_next: int = 0  # the next N matching requests fail with error_status
-    error_rate: float = 0.0  # ... or this fraction of them
-    error_retry_after_s: int | None = None  # Retry-After sent with injected 503s
-    drop_next: int = 0  # the next N matching requests get their connection closed, no answer
-    drop_rate: float = 0.0  # ... or this fraction of them
+    rate_limit: Whole = 0  # 0 = unlimited
+    rate_window_s: Annotated[float, BeforeValidator(_seconds)] = 1.0
+    rate_bucket: Whole = 0
+    rate_retry_after_s: WholeOrNone = None  # Retry-After of a 429; default: until it refills
+    error_status: Annotated[int, BeforeValidator(_one_of(ERROR_STATUSES))] = 503
+    error_next: Whole = 0  # the next N matching requests fail with error_status
+    error_rate: Fraction = 0.0  # ... or this fraction of them
+    error_retry_after_s: WholeOrNone = None  # Retry-After sent with injected 503s
+    drop_next: Whole = 0  # the next N matching requests get their connection closed, no answer
+    drop_rate: Fraction = 0.0  # ... or this fraction of them
     # Error answers (400, 401, 5xx) echo the request's Authorization header and what it decodes
     # to: in the body (json: Jira's error body; html: an HTML error page) and in an
     # X-Authentication-Denied-Reason header. For checking that clients never repeat them.
-    echo_credentials: bool = False
-    echo_format: str = "json"
+    echo_credentials: Flag = False
+    echo_format: Annotated[str, BeforeValidator(_one_of(ECHO_FORMATS))] = "json"
     # Writes (POST, PUT, DELETE) are answered with a redirect and not performed.
-    redirect_writes: bool = False
-    redirect_status: int = 307  # 301, 302, 307 or 308
-    redirect_to: str = ""  # scheme://host[:port] of the Location; "": 127.0.0.2, same port
-    methods: tuple[str, ...] = ()  # faults other than latency and 429s: only these methods
-    paths: tuple[str, ...] = ()  # ... and paths matching these fnmatch patterns (empty: all)
-    random_seed: int | None = None  # seeds the random choices, for reproducible runs
+    redirect_writes: Flag = False
+    redirect_status: Annotated[int, BeforeValidator(_one_of(REDIRECT_STATUSES))] = 307
+    redirect_to: Annotated[str, BeforeValidator(_origin)] = ""  # "": 127.0.0.2, same port
+    methods: Strings = ()  # faults other than latency and 429s: only these methods
+    paths: Strings = ()  # ... and paths matching these fnmatch patterns (empty: all)
+    random_seed: WholeOrNone = None  # seeds the random choices, for reproducible runs
 
     @classmethod
     def build(cls, base: FaultConfig | None = None, **changes: Any) -> FaultConfig:
@@ -66,10 +127,14 @@ class FaultConfig:
             raise ValueError(
                 f"unknown fault setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
-        clean: dict[str, Any] = {}
+        config = base or cls()
+        # One at a time: the first bad setting in the order given is the one reported.
         for name, value in changes.items():
-            clean[name] = _check(name, value)
-        return replace(base or cls(), **clean)
+            try:
+                config = replace(config, **{name: value})
+            except ValidationError as exc:
+                raise ValueError(first_reason(exc)) from None
+        return config
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -78,56 +143,11 @@ class FaultConfig:
         return out
 
 
-def _check(name: str, value: Any) -> Any:
-    if name in ("methods", "paths"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{name} must be a list of strings")
-        return tuple(v.upper() for v in value) if name == "methods" else tuple(value)
-    if name in ("rate_retry_after_s", "error_retry_after_s", "random_seed"):
-        if value is None:
-            return None
-        return _int(name, value)
-    if name in ("error_rate", "drop_rate"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise ValueError(f"{name} must be a fraction between 0 and 1")
-        return float(value)
-    if name == "rate_bucket":
-        return _int(name, value)
-    if name == "rate_window_s":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ValueError("rate_window_s must be a positive number of seconds")
-        return float(value)
-    if name in ("echo_credentials", "redirect_writes"):
-        if not isinstance(value, bool):
-            raise ValueError(f"{name} must be true or false")
-        return value
-    if name == "echo_format":
-        if value not in ECHO_FORMATS:
-            raise ValueError(f"echo_format must be one of {', '.join(ECHO_FORMATS)}")
-        return value
-    if name == "redirect_status":
-        if value not in REDIRECT_STATUSES:
-            raise ValueError(
-                f"redirect_status must be one of {', '.join(map(str, REDIRECT_STATUSES))}"
-            )
-        return int(value)
-    if name == "redirect_to":
-        if not isinstance(value, str) or (value and not re.fullmatch(r"https?://[^/?#\s]+", value)):
-            raise ValueError("redirect_to must be scheme://host[:port] (or empty: 127.0.0.2)")
-        return value
-    if name == "error_status":
-        if value not in ERROR_STATUSES:
-            raise ValueError(f"error_status must be one of {', '.join(map(str, ERROR_STATUSES))}")
-        return int(value)
-    return _int(name, value)
-
-
-def _int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a whole number >= 0")
-    return value
+def first_reason(exc: ValidationError) -> str:
+    """The one-line message our validators raised (without pydantic's `Value error, `)."""
+    error = exc.errors()[0]
+    raised = (error.get("ctx") or {}).get("error")
+    return str(raised) if raised is not None else error["msg"]
 
 
 @dataclass

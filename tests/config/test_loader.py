@@ -8,6 +8,7 @@ import pytest
 
 from accessq.config.loader import ConfigError, load_config, load_config_or_raise
 from tests.config.helpers import Write, lines
+from tests.people import demo_seed
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "queues.yaml"
 
@@ -122,7 +123,6 @@ def test_load_config_or_raise_carries_the_result(write: Write) -> None:
 
 
 def test_the_example_is_valid_and_uses_only_the_demo_directory() -> None:
-    import yaml
 
     result = load_config([EXAMPLE])
     assert result.ok, lines(result.errors)
@@ -131,7 +131,7 @@ def test_the_example_is_valid_and_uses_only_the_demo_directory() -> None:
     assert config is not None
     assert len(config.rp_queues) >= 5 and len(config.awardee_queues) >= 4
     assert config.jira.url is None  # absent: the local sandbox
-    seed = yaml.safe_load((EXAMPLE.parents[1] / "accessq/sandbox/demo_seed.yaml").read_text())
+    seed = demo_seed()
     usable = {
         u["email"]: u
         for u in seed["users"]

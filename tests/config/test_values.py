@@ -22,7 +22,7 @@ def test_unknown_key_without_a_close_one_lists_the_allowed(load: Load) -> None:
     result = load("version: 1\nflavour: cloud\n")
     assert only_error(result) == (
         "q.yaml:2:1: error: unknown key 'flavour' "
-        "(allowed here: version, jira, safety, rp_queues, awardee_queues) (flavour)"
+        "(allowed here: version, jira, safety, rp_queues, awardee_queues, retired_queues) (flavour)"
     )
 
 

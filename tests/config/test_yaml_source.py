@@ -72,7 +72,7 @@ def test_empty_file(load: Load, text: str) -> None:
 def test_top_level_must_be_a_mapping(load: Load, text: str, kind: str) -> None:
     assert only_error(load(text)) == (
         "q.yaml:1:1: error: the top level must be a mapping of keys "
-        f"(version, jira, safety, rp_queues, awardee_queues), not {kind}"
+        f"(version, jira, safety, rp_queues, awardee_queues, retired_queues), not {kind}"
     )
 
 

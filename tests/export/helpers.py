@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from accessq.config.loader import load_config
 from accessq.config.models import Config, JiraSettings
@@ -20,6 +21,8 @@ from accessq.model.observed import (
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
 
+# Hypothesis text without lone surrogates: they are not UTF-8 encodable.
+NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 TARGET = Target(url="https://access-ci.atlassian.net", flavor="cloud", project="ATS")
 RUNNER = Account(
     key="bot",

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from jira import JIRA
 from typer.testing import Result
 
 from accessq.model.naming import MARKER
-from accessq.sandbox.seed import DEMO_SEED
 from tests.cli_support import run_on as run
+from tests.people import demo_seed as fresh_demo_seed
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "queues.yaml"
@@ -24,7 +23,7 @@ def plan_exit(sandbox: Any, *paths: Path) -> Result:
 
 
 def demo_seed(**changes: Any) -> dict[str, Any]:
-    seed = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = fresh_demo_seed()
     seed.update(changes)
     return dict(seed)
 

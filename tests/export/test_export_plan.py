@@ -25,6 +25,7 @@ from tests.export.helpers import (
     ADA,
     BCARTER,
     JDOE,
+    NO_SURROGATES,
     OMAR,
     PNAIR,
     RAJ,
@@ -191,7 +192,7 @@ NAMES = ["Delta", "Anvil", "Bridges-2", "ACCESS-ACO-Support", "yes", "1e3", "Üm
 members = st.lists(st.sampled_from(POOL), unique_by=lambda a: a.key, max_size=4)
 descriptions = st.one_of(
     st.sampled_from(["", "NCSA Delta", "Line one\n\n  line two", "yes", "Keywords: a", MARKER]),
-    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.text(st.characters(blacklist_categories=NO_SURROGATES), max_size=30),
 )
 # What a queue file may hold (accessq.config.text): clean sites are made of these.
 clean_descriptions = st.one_of(

@@ -13,8 +13,8 @@ from accessq.config.schema import json_schema
 from accessq.export.collect import username_of
 from accessq.export.write import export_files
 from accessq.export.yaml_text import scalar, text_block
+from tests.export.helpers import NO_SURROGATES, small_site
 from tests.export.helpers import settings as jira
-from tests.export.helpers import small_site
 
 SINGLE = """\
 # Exported by `accessq export` from https://access-ci.atlassian.net (Jira Cloud, project ATS).
@@ -189,7 +189,7 @@ def test_plain_where_plain_reads_back_quoted_where_not() -> None:
 
 
 printable_text = st.text(
-    st.characters(blacklist_categories=("Cs",)),  # no lone surrogates: not UTF-8 encodable
+    st.characters(blacklist_categories=NO_SURROGATES),  # no lone surrogates: not UTF-8 encodable
     max_size=40,
 )
 
@@ -206,7 +206,9 @@ def test_any_text_reads_back_exactly(text: str, flow: bool) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=15), max_size=4))
+@given(
+    st.lists(st.text(st.characters(blacklist_categories=NO_SURROGATES), max_size=15), max_size=4)
+)
 def test_descriptions_of_several_lines_read_back_exactly(lines: list[str]) -> None:
     text = "\n".join(lines).strip()
     document = "\n".join(["queue:", *text_block("description", text, "  ")]) + "\n"

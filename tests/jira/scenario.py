@@ -6,14 +6,11 @@ members. Priya Nair hides her email (Cloud), Ben Carter is deactivated.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from accessq.config.models import AwardeeQueue, Config, Contact, JiraSettings, RPQueue, Updater
 from accessq.model.naming import encode_description
-from accessq.sandbox import DEMO_SEED
+from tests.people import demo_seed
 
 BIG = 120
 ACCESS_EMAIL = "{username}@access.example.org"
@@ -30,7 +27,7 @@ def staff(i: int) -> dict[str, str]:
 
 
 def seed() -> dict[str, Any]:
-    demo = yaml.safe_load(Path(DEMO_SEED).read_text(encoding="utf-8"))
+    demo = demo_seed()
     return {
         "users": [*demo["users"], *(staff(i) for i in range(BIG))],
         "accounts": demo["accounts"],

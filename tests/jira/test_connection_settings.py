@@ -116,3 +116,19 @@ def test_secrets_never_show_in_repr_str_format_or_pickle() -> None:
     assert repr(secret) == "***"
     with pytest.raises(TypeError):
         pickle.dumps(settings)
+
+
+@pytest.mark.parametrize("ci", ["true", "1", "yes"])
+def test_in_ci_no_url_is_refused_naming_the_variable(ci: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectionSettings.resolve(JiraSettings(), env={"CI": ci})
+    assert "ACCESSQ_JIRA_URL" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_in_ci_the_sandbox_named_explicitly_is_used() -> None:
+    by_env = ConnectionSettings.resolve(env={"CI": "true", "ACCESSQ_JIRA_URL": "sandbox"})
+    by_flag = ConnectionSettings.resolve(url="Sandbox", env={"CI": "true"})
+    assert by_env.sandbox and by_flag.sandbox
+    assert (by_env.url_source, by_flag.url_source) == ("ACCESSQ_JIRA_URL", "--jira-url")
+    # CI=false (or empty) is not CI.
+    assert ConnectionSettings.resolve(env={"CI": "false"}).sandbox

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from accessq.sandbox import DEMO_SEED
 from tests.cli_support import env_for, run
 from tests.conftest import MakeSandbox
+from tests.people import demo_seed
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "queues.yaml"
 
@@ -22,7 +21,7 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _demo_with(groups: list[dict[str, Any]]) -> dict[str, Any]:
-    seed: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = demo_seed()
     seed["groups"] = groups
     return seed
 

@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from accessq.config.models import Config, Contact, JiraSettings, RPQueue
 from accessq.jira.reader import read_observed
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
-from accessq.sandbox import DEMO_SEED, RunningSandbox
+from accessq.sandbox import RunningSandbox
 from tests.cli_support import run_on
 from tests.conftest import MakeSandbox
 from tests.jira.conftest import connect
+from tests.people import DEMO_USERS, demo_seed
 
 ALL_USERS = "GET /rest/api/{version}/users/search"
-DEMO = yaml.safe_load(Path(DEMO_SEED).read_text(encoding="utf-8"))
-USERS = {u.get("username"): u for u in DEMO["users"]}
+DEMO = demo_seed()
+USERS = DEMO_USERS
 
 
 def key_of(username: str, flavor: str) -> str:
@@ -187,9 +187,12 @@ def test_a_customer_in_a_managed_group_is_no_shortcut_and_is_removed(
     sandbox = make_sandbox("cloud", seed(CUSTOMER, groups=(group,)))
     casey = Contact(name="Casey Client", email="casey@client.example.com")
     plan = plan_of(sandbox, delta(JANE, casey))
-    # Seen in the group, the customer still answers for nobody: an error, and it goes.
+    # Seen in the group, the customer still answers for nobody: an error, the queue waits
+    # (whole, as apply has always waited for errors), and once the entry goes so does Casey.
     assert [e.kind for e in plan.errors] == ["account_type"]
-    removed = [c.before for c in plan.changes if c.action == "remove_member"]
+    assert (plan.changes, plan.skipped) == ([], ["Delta"])
+    fixed = plan_of(sandbox, delta(JANE))
+    removed = [c.before for c in fixed.changes if c.action == "remove_member"]
     assert removed == ["qm:casey-0001"]
 
 
@@ -239,8 +242,8 @@ def test_a_deactivated_person_in_no_group_is_reported_deactivated(
     assert error.kind == "inactive_person"
     assert error.message == (
         "the Jira account of Ben Carter <bcarter@purdue.example.edu> is deactivated (Delta "
-        "agents): if they have left, delete the entry from the queue file, and accessq takes "
-        "the account out of the group"
+        "agents): if they have left, `accessq offboard <queue files> bcarter@purdue.example.edu` "
+        "deletes them from every queue, and apply then takes the account out of the groups"
     )
     # Cloud's search skips him; one page of the pass over every account finds him, and the
     # pass stops there. Data Center's search includes the inactive.

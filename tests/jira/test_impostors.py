@@ -11,13 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from accessq.config.loader import load_config_or_raise
 from accessq.jira.identity import resolve_directory
-from accessq.sandbox import DEMO_SEED
 from tests.conftest import MakeSandbox
 from tests.jira.conftest import connect
+from tests.people import demo_seed
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "queues.yaml"
 PRIYA = "712020:ac5c6aa8-0aec"  # the demo seed's person with a hidden email
@@ -25,7 +23,7 @@ IMPOSTOR = "qm:00000000-0000-4000-8000-000000000001:000000000000000000000001"
 
 
 def _seed_with_impostor() -> dict[str, Any]:
-    seed: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = demo_seed()
     seed["users"].append(
         {
             "name": "pnair@purdue.example.edu",  # Priya's address, as a display name

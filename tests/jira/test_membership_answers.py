@@ -60,7 +60,7 @@ def test_refusals_that_do_not_reach_the_goal_still_fail(sandbox: RunningSandbox)
 def test_data_center_refuses_in_its_own_words(sandbox_dc: RunningSandbox) -> None:
     """The sandbox answers as Jira Data Center does (DefaultGroupService's messages, 400)."""
     http = requests.Session()
-    http.headers["Authorization"] = "Bearer admin"
+    http.headers["Authorization"] = "Bearer admin-pat"
     api = f"{sandbox_dc.url}/rest/api/2"
     http.post(f"{api}/group", json={"name": GROUP}).raise_for_status()
     http.post(f"{api}/group/user", params={"groupname": GROUP}, json={"name": "jdoe"})

@@ -32,8 +32,13 @@ def test_an_apply_whose_writes_are_redirected_changes_nothing_and_journals_no_su
     monkeypatch.chdir(tmp_path)
     before = jira_state(sandbox)
     # Back to the same site: a followed 301/302 is a GET on the same path, which answers 200.
+    # Not the apply lock's property (that write is redirected in the test below): the queue
+    # writes must reach the journal.
     sandbox.control.set_faults(
-        redirect_writes=True, redirect_status=status, redirect_to=sandbox.url
+        redirect_writes=True,
+        redirect_status=status,
+        redirect_to=sandbox.url,
+        paths=["*/group*", "*/component*", "*/servicedesk*"],
     )
     result = run(["apply", str(EXAMPLE), "--yes"], env_for(sandbox))
     assert_no_crash(result, (1,))
@@ -111,3 +116,16 @@ def test_reads_are_not_followed_either(redirecting_site: str) -> None:
         "new address (--jira-url / ACCESSQ_JIRA_URL)\n"
     )
     assert _Redirecting.hits == 1
+
+
+def test_a_redirected_apply_lock_stops_the_apply_before_any_queue_write(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = jira_state(sandbox)
+    sandbox.control.set_faults(redirect_writes=True, redirect_to=sandbox.url)
+    result = run(["apply", str(EXAMPLE), "--yes"], env_for(sandbox))
+    assert_no_crash(result, (1,))
+    sandbox.control.clear_faults()
+    assert jira_state(sandbox) == before
+    assert "to host 127.0.0.1" in result.stderr and f"{sandbox.url}/rest" not in result.stderr

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-
-import yaml
+from typing import Any
 
 from accessq.config.models import (
     AwardeeQueue,
@@ -25,19 +23,15 @@ from accessq.model.observed import (
     ObservedGroup,
     ObservedJsmQueue,
     Target,
+    TicketCounts,
 )
+from tests.people import DEMO_USERS
 
-SEED = Path(__file__).resolve().parents[2] / "accessq" / "sandbox" / "demo_seed.yaml"
 TARGET = Target(url="http://127.0.0.1:8080", flavor="cloud", project="ATS", sandbox=True)
 FILE = "queues.yaml"
 
 
-def _seed_users() -> dict[str, dict[str, object]]:
-    users = yaml.safe_load(SEED.read_text())["users"]
-    return {u["username"]: u for u in users}
-
-
-USERS = _seed_users()
+USERS = DEMO_USERS
 
 
 def account(username: str) -> Account:
@@ -92,8 +86,9 @@ def directory(config: Config, usernames: list[str] | None = None) -> dict[str, A
 
 
 def managed(
-    cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: object
+    cid: str, name: str, description: str = "", keywords: tuple[str, ...] = (), **kw: Any
 ) -> ObservedComponent:
+    kw.setdefault("tickets", TicketCounts())  # counted, as the reader does: no open tickets
     return ObservedComponent(
         id=cid, name=name, description=encode_description(description, keywords), **kw
     )
@@ -209,7 +204,8 @@ def everything() -> tuple[Config, Observed]:
         ),
         jsm_queues=(
             view("20", "All open", "resolution = Unresolved"),
-            view("21", "Delta", 'component = "Delta"'),
+            # A view accessq did not write, on a queue that is a conflict already.
+            view("21", "General Support", 'component = "General Support"'),
             view("22", "IU-Jetstream"),
             view("23", "Old-Cluster"),
             view("24", "Bridges-2"),

@@ -111,14 +111,13 @@ def test_people_missing_from_the_directory_or_deactivated_are_errors_at_their_li
         "queues.yaml:5:7: error: no Jira account found for Jane Roe <jroe@x.edu> (Delta agents): "
         "check the email, or give the person's account_id: if Jira hides their email",
         "queues.yaml:6:7: error: the Jira account of Ben Carter <bcarter@purdue.example.edu> is "
-        "deactivated (Delta agents): if they have left, delete the entry from the queue file, "
-        "and accessq takes the account out of the group",
+        "deactivated (Delta agents): if they have left, `accessq offboard <queue files> "
+        "bcarter@purdue.example.edu` deletes them from every queue, and apply then takes the "
+        "account out of the groups",
     ]
-    # The deactivated member is neither added nor removed; the others still plan.
-    assert [(c.action, c.person.name if c.person else None) for c in plan.changes] == [
-        ("add_member", "Jane Doe"),
-        ("add_member", "Jane Doe"),
-    ]
+    # The queue is left out whole: not even Jane Doe is added until its people all resolve.
+    assert plan.changes == []
+    assert plan.skipped == ["Delta"]
 
 
 def test_an_updater_without_an_account_is_named_by_the_email_their_username_maps_to() -> None:

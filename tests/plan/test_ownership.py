@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 
 from accessq.config.models import Config, RPQueue
@@ -28,8 +30,8 @@ def _ids(plan: Plan) -> list[str]:
     return [c.id for c in plan.changes]
 
 
-def _delta(**kw: object) -> RPQueue:
-    return RPQueue(name="Delta", agents=[contact("jdoe", 3)], **kw).at(at(1))  # type: ignore[return-value]
+def _delta(**kw: Any) -> RPQueue:
+    return RPQueue(name="Delta", agents=[contact("jdoe", 3)], **kw).at(at(1))
 
 
 DELTA_GROUPS = [group("ats-delta-agents", "jdoe"), group("ats-delta-watchers", "jdoe")]

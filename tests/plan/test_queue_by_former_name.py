@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
 from accessq.config.models import Config, Contact, JiraSettings, RPQueue
 from accessq.jira.reader import read_observed
 from accessq.model.naming import encode_description
 from accessq.plan.diff import diff
-from accessq.sandbox import DEMO_SEED
 from tests.conftest import MakeSandbox
 from tests.jira.conftest import connect
+from tests.people import demo_seed
 
 JANE = Contact(name="Jane Doe", email="jdoe@illinois.example.edu")
 CONFIG = Config(
@@ -26,7 +22,7 @@ CONFIG = Config(
 
 
 def _seed() -> dict[str, object]:
-    demo = yaml.safe_load(Path(DEMO_SEED).read_text(encoding="utf-8"))
+    demo = demo_seed()
     return {
         "users": demo["users"],
         "accounts": demo["accounts"],

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-import yaml
-
 from accessq.model.naming import parse_group_name
-from accessq.sandbox import DEMO_SEED, RunningSandbox
+from accessq.sandbox import RunningSandbox
+from tests.people import demo_seed
 from tests.reliability.helpers import EXAMPLE, JiraState, assert_no_crash, env_for, run
 
 PREFIX = "ats-"
@@ -29,7 +28,7 @@ WRITABLE = {COMPONENT, COMPONENT_ID, GROUP, GROUP_USER, PROPERTY}
 
 def decoy_seed() -> dict[str, Any]:
     """The demo seed, plus unmanaged groups and components that look a little like ours."""
-    seed: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    seed = demo_seed()
     seed["groups"] = [
         {"name": "jira-servicedesk-users", "members": ["jdoe", "aturing", "gkim"]},
         {"name": "ats-legacy-admins", "members": ["accessq-bot", "bliskov"]},  # prefix, no role

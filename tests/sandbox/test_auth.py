@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 from jira import JIRAError
@@ -89,7 +91,7 @@ def test_read_only_account_reads_but_every_write_is_403(sandbox: RunningSandbox)
     who = {"accountId": "712020:d3551473-22d8"} if sandbox.flavor == "cloud" else {"name": "jdoe"}
     gone = "accountId=712020:d3551473-22d8" if sandbox.flavor == "cloud" else "username=jdoe"
     base = f"{sandbox.url}/rest"
-    writes: list[tuple[str, str, dict[str, object] | None]] = [
+    writes: list[tuple[str, str, dict[str, Any] | None]] = [
         ("POST", f"{base}/api/2/component", {"name": "X", "project": "ATS"}),
         ("PUT", f"{base}/api/2/component/10000", {"description": "mine now"}),
         ("DELETE", f"{base}/api/2/component/10000", None),
@@ -123,7 +125,7 @@ def test_read_only_jira_client_sees_jiras_words(sandbox: RunningSandbox) -> None
     with pytest.raises(JIRAError) as caught:
         client.create_component("Delta", "ATS")
     assert caught.value.status_code == 403
-    assert "You cannot edit the configuration of this project." in caught.value.text
+    assert "You cannot edit the configuration of this project." in (caught.value.text or "")
 
 
 def test_seeded_accounts_can_be_anything(make_sandbox: object) -> None:

@@ -152,9 +152,8 @@ def test_group_bulk_and_picker(sandbox_cloud: RunningSandbox) -> None:
             api(sandbox_cloud, "group/bulk"), params={"groupName": ["ats-b-agents", "OTHER"]}
         ).json()
         assert [g["name"] for g in bulk["values"]] == ["ats-b-agents", "other"]
-        picker = http.get(
-            api(sandbox_cloud, "groups/picker"), params={"query": "ats-", "maxResults": 2}
-        )
+        query: dict[str, Any] = {"query": "ats-", "maxResults": 2}
+        picker = http.get(api(sandbox_cloud, "groups/picker"), params=query)
         body = picker.json()
         assert body["total"] == 3
         assert body["header"] == "Showing 2 of 3 matching groups"

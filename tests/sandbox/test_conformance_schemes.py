@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from accessq.model.access import RUNNER_PERMISSIONS
 from accessq.sandbox import RunningSandbox
 from tests.conftest import MakeSandbox
 from tests.sandbox.conftest import session
@@ -113,8 +114,19 @@ BOTH = [
         schema="ErrorCollection",
     ),
 ]
+# The very requests `accessq doctor` makes (jira/site_access.py): the runner's permissions, and
+# whether one default assignee is assignable.
+DOCTOR_MINE = "mypermissions?projectKey=ATS&permissions=" + ",".join(RUNNER_PERMISSIONS)
 CLOUD = [
     *BOTH,
+    Case("doctor: runner permissions", "GET", f"{P}/{DOCTOR_MINE}", f"{P}/mypermissions", 200),
+    Case(
+        "doctor: is the assignee assignable",
+        "GET",
+        f"{P}/user/assignable/search?project=ATS&maxResults=1000&accountId={JANE}",
+        f"{P}/user/assignable/search",
+        200,
+    ),
     Case(
         "user with access",
         "GET",
@@ -163,6 +175,14 @@ CLOUD = [
 ]
 DC = [
     *BOTH,
+    Case("dc doctor: runner permissions", "GET", f"{P}/{DOCTOR_MINE}", f"{P}/mypermissions", 200),
+    Case(
+        "dc doctor: is the assignee assignable",
+        "GET",
+        f"{P}/user/assignable/search?project=ATS&maxResults=1000&username=alovelace",
+        f"{P}/user/assignable/search",
+        200,
+    ),
     Case(
         "dc user with access",
         "GET",

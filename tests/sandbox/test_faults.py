@@ -69,7 +69,13 @@ def _outcomes(injector: FaultInjector) -> list[int | str | None]:
 
 
 def test_bad_settings_are_refused_in_one_line() -> None:
-    for bad in ({"latency": 5}, {"error_status": 404}, {"drop_rate": 2}, {"latency_ms": -1}):
+    bads: list[dict[str, Any]] = [
+        {"latency": 5},
+        {"error_status": 404},
+        {"drop_rate": 2},
+        {"latency_ms": -1},
+    ]
+    for bad in bads:
         with pytest.raises(ValueError) as caught:
             FaultConfig.build(**bad)
         assert "\n" not in str(caught.value)

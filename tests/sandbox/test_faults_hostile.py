@@ -4,6 +4,7 @@ and writes answered with a redirect instead of being performed."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 import requests
@@ -45,7 +46,7 @@ def test_echo_is_marked_only_where_the_filters_match() -> None:
         ("echo_credentials", "yes"),
     ],
 )
-def test_bad_settings_are_refused(setting: str, value: object) -> None:
+def test_bad_settings_are_refused(setting: str, value: Any) -> None:
     with pytest.raises(ValueError, match=setting):
         FaultConfig.build(**{setting: value})
 

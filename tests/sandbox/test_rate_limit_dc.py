@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -21,7 +23,7 @@ class FakeClock:
         return self.now
 
 
-def _dc(clock: FakeClock, **settings: object) -> FaultInjector:
+def _dc(clock: FakeClock, **settings: Any) -> FaultInjector:
     return FaultInjector(FaultConfig.build(**settings), clock=clock, flavor="dc")
 
 

@@ -8,10 +8,10 @@ from functools import cache
 from typing import Any
 
 import requests
-import yaml
 
-from accessq.sandbox import DEMO_SEED, RunningSandbox
+from accessq.sandbox import RunningSandbox
 from tests.conftest import MakeSandbox
+from tests.people import demo_seed
 from tests.sandbox.conftest import api, jira_client, session
 
 JANE = "712020:d3551473-22d8"  # Delta agent, licensed
@@ -32,7 +32,7 @@ QUEUE_GRANTS = {
 
 @cache
 def _demo() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    loaded = demo_seed()
     return loaded
 
 

@@ -229,7 +229,11 @@ def test_cloud_pages_with_next_page_tokens(sandbox_cloud: RunningSandbox) -> Non
                 break
             params["nextPageToken"] = page["nextPageToken"]
         # POST takes the same in its body
-        body = {"jql": "project = ATS ORDER BY key", "maxResults": 100, "fields": ["summary"]}
+        body: dict[str, Any] = {
+            "jql": "project = ATS ORDER BY key",
+            "maxResults": 100,
+            "fields": ["summary"],
+        }
         posted = http.post(url, json=body).json()
     assert seen == [f"ATS-{n}" for n in range(1, 10)]
     assert [i["key"] for i in posted["issues"]] == seen
@@ -275,15 +279,19 @@ def test_cloud_keeps_warnings_to_itself(sandbox_cloud: RunningSandbox) -> None:
 def test_dc_pages_with_start_at_and_total(sandbox_dc: RunningSandbox) -> None:
     with session(sandbox_dc) as http:
         url = api(sandbox_dc, "search")
-        page = http.get(
-            url, params={"jql": "project = ATS ORDER BY key", "startAt": 2, "maxResults": 3}
-        )
+        window: dict[str, Any] = {
+            "jql": "project = ATS ORDER BY key",
+            "startAt": 2,
+            "maxResults": 3,
+        }
+        page = http.get(url, params=window)
         body = page.json()
         assert (body["startAt"], body["maxResults"], body["total"]) == (2, 3, 9)
         assert [i["key"] for i in body["issues"]] == ["ATS-3", "ATS-4", "ATS-5"]
         assert "comment" not in body["issues"][0]["fields"]  # *navigable by default
         assert "summary" in body["issues"][0]["fields"]
-        count = http.get(url, params={"jql": "resolution = Unresolved", "maxResults": 0}).json()
+        counting: dict[str, Any] = {"jql": "resolution = Unresolved", "maxResults": 0}
+        count = http.get(url, params=counting).json()
         assert (count["total"], count["issues"]) == (6, [])
         posted = http.post(url, json={"jql": "project = ATS", "startAt": 8, "fields": ["key"]})
         assert [i["key"] for i in posted.json()["issues"]] == ["ATS-9"]  # the oldest

@@ -58,24 +58,19 @@ def _people(count: int) -> dict[str, Any]:
 def test_dc_user_search_cap(make_sandbox: MakeSandbox, cap: int | None, found: int) -> None:
     options = None if cap is None else {"dc_user_search_limit": cap}
     sandbox = make_sandbox("dc", _people(150), options=options)
+    search: dict[str, Any] = {"username": "person", "maxResults": 1000}
     with session(sandbox) as http:
-        response = http.get(
-            api(sandbox, "user/search"), params={"username": "person", "maxResults": 1000}
-        )
+        response = http.get(api(sandbox, "user/search"), params=search)
         assert len(response.json()) == found
-        second = http.get(
-            api(sandbox, "user/search"),
-            params={"username": "person", "maxResults": 1000, "startAt": found},
-        )
+        second = http.get(api(sandbox, "user/search"), params={**search, "startAt": found})
         assert len(second.json()) == 150 - found  # paging reaches the rest
 
 
 def test_cloud_user_search_ignores_the_dc_cap(make_sandbox: MakeSandbox) -> None:
     sandbox = make_sandbox("cloud", _people(150), options={"dc_user_search_limit": 100})
     with session(sandbox) as http:
-        response = http.get(
-            api(sandbox, "user/search"), params={"query": "person", "maxResults": 1000}
-        )
+        search: dict[str, Any] = {"query": "person", "maxResults": 1000}
+        response = http.get(api(sandbox, "user/search"), params=search)
     assert len(response.json()) == 150
 
 
