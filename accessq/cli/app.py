@@ -682,3 +682,4 @@ def main() -> None:
 # Commands in their own modules register on `app` when imported.
 from accessq.cli import cmd_doctor as _cmd_doctor  # noqa: E402,F401  (registers the command)
 from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
+from accessq.cli import cmd_who as _cmd_who  # noqa: E402,F401
