@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -71,7 +72,11 @@ def who(
     except WhoError as exc:
         raise fail(str(exc)) from None
     if report.found or fmt == WhoFormat.json:  # JSON always answers, found or not
-        sys.stdout.write(render_who(report, fmt.value, color=use_color(sys.stdout)))
+        # On a terminal, wrap to it; in a file or a pipe, never split a path mid-word.
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
+        sys.stdout.write(
+            render_who(report, fmt.value, color=use_color(sys.stdout), width=max(60, width))
+        )
     if not report.found:
         where = "in the configuration" if no_jira else "in the configuration nor in Jira"
         raise fail(f"{person} has no role {where} ({', '.join(paths)})")

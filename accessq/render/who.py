@@ -31,7 +31,7 @@ def render_who(report: WhoReport, fmt: WhoFormat, *, color: bool = False, width:
 
 
 def _role(role: str, implied: bool = False) -> str:
-    return f"{role} (as an agent: watchers omitted)" if implied else role
+    return f"{role} (= agents)" if implied else role  # watchers omitted are the agents
 
 
 def _queues(rows: list[ConfiguredRole] | list[LiveRole]) -> int:
@@ -90,9 +90,13 @@ def _text(report: WhoReport, *, color: bool, width: int) -> str:
             table = _table(["queue", "role", "through", "state"])
             for entry in live:
                 table.add_row(
-                    entry.queue,
-                    entry.role,
-                    f"group {entry.group}" if entry.group else "component lead",
+                    *_plain(
+                        [
+                            entry.queue,
+                            entry.role,
+                            f"group {entry.group}" if entry.group else "component lead",
+                        ]
+                    ),
                     Text("configured", style="green")
                     if entry.configured
                     else Text("NOT CONFIGURED", style="yellow"),
@@ -108,6 +112,11 @@ def _text(report: WhoReport, *, color: bool, width: int) -> str:
         else:
             console.print("No differences: Jira matches the configuration for this person.")
     return out.getvalue()
+
+
+def _plain(cells: list[str]) -> list[Text]:
+    """Cells as plain text: a queue named `[red]x` is shown as written, never as markup."""
+    return [Text(cell) for cell in cells]
 
 
 def _table(headers: list[str]) -> Table:
