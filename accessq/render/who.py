@@ -1,4 +1,4 @@
-"""`accessq who`'s report: text (rich tables) or JSON (docs/people.md describes the schema)."""
+"""`accessq who`'s report: text (rich tables) or JSON (the JSON schema: docs/people.md)."""
 
 from __future__ import annotations
 
