@@ -178,3 +178,29 @@ def test_an_account_hiding_its_email_is_never_taken_for_an_email() -> None:
     ]
     assert who(config, "Priya Nair", observed).found is False
     assert who(config, "712020:f00", observed).live[0].account == "712020:f00"  # type: ignore[index]
+
+
+def test_an_entry_naming_the_same_account_another_way_is_the_same_person() -> None:
+    """Asked by email, the entry that names her by account_id is hers when the plan says so."""
+    config = Config.model_validate(
+        {
+            "version": 1,
+            "rp_queues": [
+                {"name": "Delta", "agents": [{"name": "P. Nair", "account_id": "712020:b00"}]}
+            ],
+        }
+    )
+    her = Account(
+        key="712020:b00", display_name="Priya", email="pnair@x.edu", account_type="atlassian"
+    )
+    observed = Observed(
+        target=Target(url="http://127.0.0.1:1", flavor="cloud", project="ATS"),
+        groups=(ObservedGroup(name="ats-delta-agents", members=(her,)),),
+        directory={"account:712020:b00": her},
+    )
+    report = who(config, "pnair@x.edu", observed)
+    assert [(r.role, r.match, r.status) for r in report.configured] == [
+        ("agents", "account", "applied"),
+        ("watchers", "account", "not_applied"),
+    ]
+    assert [d.kind for d in report.differences] == ["not_applied"]
