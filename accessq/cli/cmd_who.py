@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from accessq.cli.app import JiraUrlOpt, QuietOpt, _quiet_logs, _say, _stopped, app, fail
+from accessq.cli.app import (
+    JiraUrlOpt,
+    QuietOpt,
+    _quiet_logs,
+    _say,
+    _stopped,
+    app,
+    fail,
+    output_width,
+)
 from accessq.cli.exit_codes import ExitCode
 
 
@@ -72,10 +80,8 @@ def who(
     except WhoError as exc:
         raise fail(str(exc)) from None
     if report.found or fmt == WhoFormat.json:  # JSON always answers, found or not
-        # On a terminal, wrap to it; in a file or a pipe, never split a path mid-word.
-        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
         sys.stdout.write(
-            render_who(report, fmt.value, color=use_color(sys.stdout), width=max(60, width))
+            render_who(report, fmt.value, color=use_color(sys.stdout), width=output_width())
         )
     if not report.found:
         where = "in the configuration" if no_jira else "in the configuration nor in Jira"
