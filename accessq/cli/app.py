@@ -239,6 +239,13 @@ def _quiet_logs(quiet: bool) -> None:
         logging.getLogger("accessq").setLevel(logging.ERROR)
 
 
+def output_width() -> int:
+    """A report's width: the terminal's; in a file, a pipe or a CI log, never split a name."""
+    import shutil
+
+    return max(60, shutil.get_terminal_size().columns) if sys.stdout.isatty() else 1000
+
+
 def _render_plan(planned: Planned, fmt: str) -> str:
     import shutil
 
@@ -685,3 +692,4 @@ from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
 from accessq.cli import cmd_route as _cmd_route  # noqa: E402,F401
 from accessq.cli import cmd_triage as _cmd_triage  # noqa: E402,F401
 from accessq.cli import cmd_vocabulary as _cmd_vocabulary  # noqa: E402,F401
+from accessq.cli import cmd_who as _cmd_who  # noqa: E402,F401

@@ -44,6 +44,7 @@ class LoadResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # every file read, as the user named it
     sources: list[str] = field(default_factory=list)  # the paths as given (files or folders)
+    origins: Origins | None = None  # where each queue and person came from (keys' positions)
 
     @property
     def ok(self) -> bool:
@@ -106,6 +107,7 @@ def load_config(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         warnings=warnings,
         files=[Path(shown) for _, shown in files],
         sources=[os.fspath(p) for p in paths],
+        origins=origins,
     )
 
 
