@@ -8,8 +8,8 @@ from accessq.jira.secret import register
 from accessq.model.observed import Account
 from accessq.plan.model import Change, Plan, PlanPerson, Summary
 from accessq.plan.payload import AddMember
-from accessq.render.ticket_comment import wiki_text
 from accessq.render.ticket_comment import render_ticket_comment as render
+from accessq.render.ticket_comment import wiki_text
 from tests.plan.builders import TARGET
 
 

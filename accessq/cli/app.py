@@ -423,7 +423,7 @@ def apply(
             if planned.blocking:
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
-                nothing_to_change = True  # no comment: see docs/apply.md
+                nothing_to_change = True  # no comment then (README: apply --ticket)
                 raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
             if not yes and not typer.confirm(
                 _apply_prompt(planned.plan, gateway), default=False, err=True
@@ -443,11 +443,11 @@ def apply(
     except wf.Stop as exc:
         stop = _stopped(exc)
         if key is not None:
-            why = unreadable or (
-                "the apply was interrupted"
-                if exc.code == ExitCode.INTERRUPTED
-                else "there was nothing to change" if nothing_to_change else "nothing was changed"
-            )
+            why = unreadable or "nothing was changed"
+            if exc.code == ExitCode.INTERRUPTED:
+                why = "the apply was interrupted"
+            elif nothing_to_change:
+                why = "there was nothing to change"
             typer.echo(f"{key} was not commented: {why}.", err=True)
         raise stop from None
     for line in _skipped_lines(planned.plan):
