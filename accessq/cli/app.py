@@ -444,9 +444,9 @@ def apply(
         stop = _stopped(exc)
         if key is not None:
             why = unreadable or "nothing was changed"
-            if exc.code == ExitCode.INTERRUPTED:
+            if unreadable is None and exc.code == ExitCode.INTERRUPTED:
                 why = "the apply was interrupted"
-            elif nothing_to_change:
+            elif unreadable is None and nothing_to_change:
                 why = "there was nothing to change"
             typer.echo(f"{key} was not commented: {why}.", err=True)
         raise stop from None
