@@ -77,7 +77,8 @@ def test_the_ticket_gets_a_table_of_what_was_done(sandbox_cloud: Any, sandbox_dc
         assert "Commented on ATS-1." in applied.stderr
         [body] = _comments(sandbox, "ATS-1")
         lines = body.splitlines()
-        assert lines[0].startswith("*accessq* applied the queue change: 6 changes done.")
+        assert lines[0] == "*accessq* applied the queue change: 6 changes done."
+        assert lines[1] == "Queues: 1 created. People: 3 added, 0 removed."
         assert "||Queue||Done||People added||People removed||" in lines
         row = next(line for line in lines if line.startswith("|Delta|"))
         assert row == (
@@ -97,6 +98,17 @@ def test_the_ticket_gets_a_table_of_what_was_done(sandbox_cloud: Any, sandbox_dc
         assert row == (
             f'|Delta|changed| |agents: "Raj Patel" <rpatel\\@illinois.example.edu> \\[{key}\\]|'
         )
+        # Deleting the queue ends its groups' memberships: counted, not listed.
+        gone = run_on(
+            sandbox, "apply", _write("version: 1\n"), "--yes", "--allow-delete", "--ticket", "ATS-1"
+        )
+        assert gone.exit_code == 0, gone.stdout + gone.stderr
+        third = _comments(sandbox, "ATS-1")[2].splitlines()
+        assert third[1] == "Queues: 1 deleted. People: 0 added, 2 removed."
+        assert (
+            "|Delta|deleted| |agents: group deleted with 1 member; "
+            "watchers: group deleted with 1 member|"
+        ) in third
 
 
 def test_a_long_apply_is_a_short_comment(make_sandbox: MakeSandbox) -> None:

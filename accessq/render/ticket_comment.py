@@ -58,6 +58,7 @@ class _Row:
     added: dict[str, list[str]] = field(default_factory=dict)  # role -> labels
     removed: dict[str, list[str]] = field(default_factory=dict)
     problems: int = 0
+    ended: int = 0  # memberships ended by deleting a group (its members, when planned)
 
 
 def _people_cell(by_role: dict[str, list[str]]) -> str:
@@ -119,6 +120,7 @@ def _rows(plan: Plan, steps: Iterable[StepResult]) -> list[_Row]:
             elif isinstance(change.payload, DeleteGroup):
                 held = _plural(len(change.payload.members), "member")
                 row.removed.setdefault(role, []).append(f"group deleted with {held}")
+                row.ended += len(change.payload.members) - 1  # the entry counts one
         rows.append(row)
     return rows
 
@@ -134,6 +136,19 @@ def _problem_line(step: StepResult) -> str:
     )
 
 
+def _counts(rows: list[_Row]) -> str:
+    """`Queues: 1 created, 2 changed. People: 5 added, 1 removed.` (what was done)."""
+    kinds = [r.what.split(" ", 1)[0] for r in rows]
+    queues = ", ".join(
+        f"{kinds.count(k)} {k}"
+        for k in ("created", "renamed", "changed", "deleted")
+        if kinds.count(k)
+    )
+    added = sum(len(p) for r in rows for p in r.added.values())
+    removed = sum(len(p) for r in rows for p in r.removed.values()) + sum(r.ended for r in rows)
+    return f"Queues: {queues or 'none changed'}. People: {added} added, {removed} removed."
+
+
 def render_ticket_comment(plan: Plan, result: ApplyResult) -> str:
     """The comment body: a sentence, the table, what failed or was left out, the counts."""
     rows = _rows(plan, result.steps)
@@ -145,6 +160,7 @@ def render_ticket_comment(plan: Plan, result: ApplyResult) -> str:
         + (f", {result.count('failed')} failed" if result.count("failed") else "")
         + (f", {result.count('skipped')} skipped" if result.count("skipped") else "")
         + ".",
+        _counts(rows),
         "",
         "||Queue||Done||People added||People removed||",
     ]
@@ -164,15 +180,10 @@ def render_ticket_comment(plan: Plan, result: ApplyResult) -> str:
     rest = ordered[shown:]
     if rest:
         added = sum(len(p) for r in rest for p in r.added.values())
-        removed = sum(len(p) for r in rest for p in r.removed.values())
-        kinds = [r.what.split(" ", 1)[0] for r in rest]
-        counted = ", ".join(
-            f"{kinds.count(k)} {k}"
-            for k in ("created", "renamed", "changed", "deleted")
-            if kinds.count(k)
-        )
+        removed = sum(len(p) for r in rest for p in r.removed.values()) + sum(r.ended for r in rest)
+        counted = _counts(rest).split(". ", 1)[0].removeprefix("Queues: ")
         lines.append(
-            f"|and {_plural(len(rest), 'more queue')}|{wiki_text(counted) or ' '}|"
+            f"|and {_plural(len(rest), 'more queue')}|{wiki_text(counted)}|"
             f"{added} more|{removed} more|"
         )
     problems = result.problems()
