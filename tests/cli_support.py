@@ -18,6 +18,7 @@ def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
         "ACCESSQ_JIRA_USER": "",
         "ACCESSQ_JIRA_TOKEN": "",
         "ACCESSQ_JIRA_PAT": "",
+        "ACCESSQ_TICKET": "",
         "GITHUB_STEP_SUMMARY": "",
         "NO_COLOR": "1",
         "CI": "",  # not CI (where the implicit sandbox is refused) unless a test says so

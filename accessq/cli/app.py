@@ -364,16 +364,32 @@ def apply(
             help="Change nothing when any queue has an error (default: apply the other queues).",
         ),
     ] = False,
+    ticket: Annotated[
+        str | None,
+        typer.Option(
+            "--ticket",
+            envvar="ACCESSQ_TICKET",
+            metavar="KEY",
+            help="Comment on this request ticket (e.g. ATS-123) with what was done.",
+            show_default=False,
+        ),
+    ] = None,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Make Jira match the configuration (or a saved plan), safely; one apply at a time."""
     from accessq.cli import workflow as wf
+    from accessq.cli.ticket import check_ticket, comment_on_ticket, ticket_key
 
     if bool(paths) == bool(plan_file):
         raise fail("give queue files/folders or --plan FILE (one of them)")
     if plan_file and queue:
         raise fail("--queue cannot narrow a saved plan; it applies what it says")
+    key = ticket_key(ticket) if ticket is not None else None
+    if ticket is not None and key is None:
+        raise fail(f"--ticket {ticket!r} is not a ticket key: give PROJECT-NUMBER, e.g. ATS-123")
+    unreadable: str | None = None  # why the ticket cannot be read, when it cannot
+    nothing_to_change = False
     interactive = _stdin_is_terminal()
     if not yes and not interactive:
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
@@ -388,6 +404,14 @@ def apply(
             wf.apply_lock(gateway, break_lock=break_lock) as lock,
         ):
             # Read, plan and write under the lock: no other apply changes Jira in between.
+            if key is not None:
+                unreadable = check_ticket(gateway, key)
+                if unreadable is not None:
+                    typer.echo(
+                        f"warning: ticket {key}: {unreadable}; the apply may go ahead, "
+                        "but the ticket will not be commented",
+                        err=True,
+                    )
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(
                 gateway, config, set(saved.only) if saved and saved.only else only, quiet=quiet
@@ -406,6 +430,7 @@ def apply(
             if planned.blocking:
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
+                nothing_to_change = True  # no comment then (README: apply --ticket)
                 raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
             if not yes and not typer.confirm(
                 _apply_prompt(planned.plan, gateway), default=False, err=True
@@ -415,10 +440,27 @@ def apply(
             result = _execute(
                 planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
             )
+            closing = None
+            if key is not None:
+                closing = (
+                    f"warning: {key} was not commented: {unreadable}."
+                    if unreadable is not None
+                    else comment_on_ticket(gateway, key, planned.plan, result)
+                )
     except wf.Stop as exc:
-        raise _stopped(exc) from None
+        stop = _stopped(exc)
+        if key is not None:
+            why = unreadable or "nothing was changed"
+            if unreadable is None and exc.code == ExitCode.INTERRUPTED:
+                why = "the apply was interrupted"
+            elif unreadable is None and nothing_to_change:
+                why = "there was nothing to change"
+            typer.echo(f"{key} was not commented: {why}.", err=True)
+        raise stop from None
     for line in _skipped_lines(planned.plan):
         typer.echo(line, err=True)
+    if closing is not None:
+        typer.echo(closing, err=True)
     ok = result.ok and not planned.plan.skipped
     raise typer.Exit(ExitCode.OK if ok else ExitCode.ERROR)
 

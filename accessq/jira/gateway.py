@@ -948,6 +948,21 @@ class Gateway:
         path = f"{API}/issue/{quote(key, safe='')}/assignee"
         self._send("PUT", path, body={field: account_key})
 
+    # -- the request ticket of `apply --ticket` (accessq.cli.ticket) -------------------------
+
+    def issue_key(self, key: str) -> str | None:
+        """The ticket's own key when the runner can read it; None when Jira says there is none.
+
+        Jira answers 404 both for a ticket that does not exist and for one the runner may not
+        see. Other failures (network, credentials) raise as usual.
+        """
+        try:
+            raw = self._get(f"{API}/issue/{quote(key, safe='')}", {"fields": "summary"})
+        except NotFound:
+            return None
+        found = _expect_object(raw, f"Jira answered issue/{key} without an issue")
+        return str(found.get("key") or key)
+
 
 def account_from_json(raw: Mapping[str, Any], flavor: Flavor) -> Account:
     """An `Account` from a Jira user bean (Cloud: accountId; Data Center: name)."""
