@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from jira import JIRA
 
+from accessq.cli.routing_steps import comment_for
+from accessq.routing.matcher import Match
 from tests.cli_support import run, run_on
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "queues.yaml"
@@ -68,7 +70,8 @@ def test_route_apply_moves_an_rp_ticket_and_leaves_it_for_the_agents(site: Any) 
     components, assignee, comments = _state(site, "ATS-3")
     assert (components, assignee) == (["Jetstream-2"], None)
     assert comments == [
-        'accessq routed this ticket to the Jetstream-2 queue: its text matched "Jetstream2".'
+        # Wiki markup: Jira shows `\-` as `-`.
+        'accessq routed this ticket to the Jetstream\\-2 queue: its text matched "Jetstream2".'
     ]
     again = run_on(site, "route", str(EXAMPLE), "--ticket", "ATS-3", "--apply")
     assert again.exit_code == 0, again.stderr
@@ -151,3 +154,13 @@ def test_vocabulary_gives_every_queue_in_a_stable_shape() -> None:
     aco = next(q for q in document["queues"] if q["name"] == "ACCESS-ACO-Support")
     assert aco["keywords"] == ["confluence", "access wiki"]
     assert aco["default_assignee"] == "alovelace"
+
+
+def test_the_routing_comment_shows_markup_in_names_as_text() -> None:
+    """A queue name or keyword from a pull request cannot turn into a link or macro."""
+    match = Match(
+        queue="x|[click|https://evil.example]{html}", kind="rp", score=1, terms=("[a|http://b]",)
+    )
+    text = comment_for(match)
+    assert "[click|https" not in text and "{html}" not in text and "[a|http" not in text
+    assert "\\[click\\|" in text

@@ -10,6 +10,7 @@ from accessq.config.models import Config
 from accessq.jira.gateway import Gateway
 from accessq.model.naming import decode_description
 from accessq.model.observed import Account, ObservedComponent
+from accessq.render.ticket_comment import wiki_text
 from accessq.routing.matcher import Match, Router
 from accessq.routing.vocabulary import vocabulary
 
@@ -50,8 +51,10 @@ def live_targets(gateway: Gateway, config: Config) -> dict[str, Target | str]:
 
 
 def comment_for(match: Match) -> str:
-    words = ", ".join(f'"{t}"' for t in match.terms)
-    return f"accessq routed this ticket to the {match.queue} queue: its text matched {words}."
+    # Wiki markup: a queue name or keyword from a queue file must not become a link or macro.
+    words = ", ".join(f'"{wiki_text(t)}"' for t in match.terms)
+    queue = wiki_text(match.queue)
+    return f"accessq routed this ticket to the {queue} queue: its text matched {words}."
 
 
 def reassign(gateway: Gateway, key: str, match: Match, target: Target | str) -> str:
