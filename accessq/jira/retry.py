@@ -93,6 +93,7 @@ class Pacer:
     _window: float | None = field(default=None, init=False, repr=False)  # Cloud's, learned
     _last_reset: float | None = field(default=None, init=False, repr=False)
     _remaining: float | None = field(default=None, init=False, repr=False)  # Jira's, less sent
+    _sends: int = field(default=0, init=False, repr=False)  # requests let through so far
     _sent: deque[float] = field(  # send times of the last second, to cut from what was sent
         default_factory=lambda: deque(maxlen=10_000), init=False, repr=False
     )
@@ -181,7 +182,10 @@ class Pacer:
             if rate:
                 self._server_rate = rate
             if budget.remaining is not None:
-                self._remaining = budget.remaining
+                # What Jira stated when it answered this thread's request, less the requests
+                # sent after it (in flight then, or since): they spend the same budget.
+                since = self._sends - getattr(self._local, "send_no", self._sends)
+                self._remaining = budget.remaining - since
             if budget.remaining is not None and budget.remaining < 1:
                 self._no_burst(now)
                 window = self._window or CLOUD_WINDOW
@@ -211,12 +215,14 @@ class Pacer:
         with self._lock:
             now = self.clock()
             rate = self._rate_at(now)
+            self._sends += 1
+            self._local.send_no = self._sends
+            if self._remaining is not None:
+                self._remaining -= 1  # until the next answer says again
             if rate > 0:
                 burst = self._capacity(rate)
                 tokens = burst if self._tokens is None else self._tokens  # starts full
                 tokens = min(burst, tokens + max(0.0, now - self._stamp) * rate) - 1.0
-                if self._remaining is not None:
-                    self._remaining -= 1  # until the next answer says again
                 # Reserve now and sleep later: a negative balance is the queue of waiting threads.
                 self._tokens, self._stamp = tokens, max(now, self._stamp)
                 wait = -tokens / rate if tokens < 0 else 0.0
@@ -234,7 +240,7 @@ class Pacer:
             return float(max(1, self.policy.burst))
         extra = rate * self.policy.burst_seconds
         if self._remaining is not None:
-            extra = min(extra, self._remaining - 1)
+            extra = min(extra, self._remaining)  # already less the request asking
         return 1.0 + max(0.0, extra)
 
     def _ceiling(self) -> float:

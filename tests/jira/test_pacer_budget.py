@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -148,6 +149,20 @@ def test_near_limit_spends_no_saved_up_burst() -> None:
     pacer.observe({"X-RateLimit-NearLimit": "true"})
     pacer.acquire()
     assert fake.slept == [pytest.approx(0.1)]  # without the header: 49 more at once
+
+
+def test_requests_in_flight_when_jira_answered_count_against_its_remaining() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_cloud(100, 90, fake.now + 1.0))
+    with ThreadPoolExecutor(max_workers=1) as other:  # one thread: its own send, its answer
+        other.submit(pacer.acquire).result()
+        for _ in range(6):  # sent while that one was in flight
+            pacer.acquire()
+        # Jira answers the first: 9 left when it counted it, 6 of them since spent.
+        other.submit(pacer.observe, _cloud(100, 9, fake.now + 1.0)).result()
+    fake.slept.clear()
+    fake.now += 0.5  # idle: a quarter second's worth would be 22
+    assert _sent_at_once(pacer, fake) == 3
 
 
 @pytest.mark.parametrize(
