@@ -94,6 +94,7 @@ class Pacer:
     _last_reset: float | None = field(default=None, init=False, repr=False)
     _remaining: float | None = field(default=None, init=False, repr=False)  # Jira's, less sent
     _sends: int = field(default=0, init=False, repr=False)  # requests let through so far
+    _unanswered: set[int] = field(default_factory=set, init=False, repr=False)  # their numbers
     _sent: deque[float] = field(  # send times of the last second, to cut from what was sent
         default_factory=lambda: deque(maxlen=10_000), init=False, repr=False
     )
@@ -171,9 +172,10 @@ class Pacer:
         """Learn the allowed rate from an answer's rate-limit headers, and hold back when the
         answer says the budget is (nearly) spent, before Jira has to answer 429."""
         budget = read_budget(headers)
-        if budget.empty:
-            return
         with self._lock:
+            if budget.empty:
+                self._unanswered.discard(getattr(self._local, "send_no", -1))
+                return
             now = self.clock()
             rate = budget.bucket_rate
             if rate is None and budget.limit:
@@ -184,8 +186,12 @@ class Pacer:
             if budget.remaining is not None:
                 # What Jira stated when it answered this thread's request, less the requests
                 # sent after it (in flight then, or since): they spend the same budget.
-                since = self._sends - getattr(self._local, "send_no", self._sends)
-                self._remaining = budget.remaining - since
+                # Those sent before it and still unanswered may reach Jira after it: counted too.
+                mine = getattr(self._local, "send_no", self._sends)
+                since = self._sends - mine
+                earlier = sum(1 for number in self._unanswered if number < mine)
+                self._remaining = budget.remaining - since - earlier
+            self._unanswered.discard(getattr(self._local, "send_no", -1))
             if budget.remaining is not None and budget.remaining < 1:
                 self._no_burst(now)
                 window = self._window or CLOUD_WINDOW
@@ -215,8 +221,13 @@ class Pacer:
         with self._lock:
             now = self.clock()
             rate = self._rate_at(now)
+            # A thread has one request out at a time: its last one is over, answered or not.
+            self._unanswered.discard(getattr(self._local, "send_no", -1))
             self._sends += 1
             self._local.send_no = self._sends
+            self._unanswered.add(self._sends)
+            if len(self._unanswered) > 1000:  # threads gone with a request unanswered
+                self._unanswered = {n for n in self._unanswered if n > self._sends - 1000}
             if self._remaining is not None:
                 self._remaining -= 1  # until the next answer says again
             if rate > 0:

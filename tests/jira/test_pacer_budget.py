@@ -165,6 +165,18 @@ def test_requests_in_flight_when_jira_answered_count_against_its_remaining() -> 
     assert _sent_at_once(pacer, fake) == 3
 
 
+def test_requests_sent_earlier_and_still_unanswered_count_against_its_remaining() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_cloud(100, 90, fake.now + 1.0))
+    with ThreadPoolExecutor(max_workers=1) as first, ThreadPoolExecutor(max_workers=1) as second:
+        first.submit(pacer.acquire).result()  # out, and may reach Jira after the second
+        second.submit(pacer.acquire).result()
+        second.submit(pacer.observe, _cloud(100, 5, fake.now + 1.0)).result()
+    fake.slept.clear()
+    fake.now += 0.5
+    assert _sent_at_once(pacer, fake) == 4  # 5 stated, less the first one's
+
+
 @pytest.mark.parametrize(
     "headers",
     [
