@@ -69,7 +69,7 @@ class Results:
         memory_ok = self.memory is None or self.memory.exit_code == 0
         return (
             all(m.ok for m in self.measurements)
-            and all(found.measured.ok for found in self.limited)
+            and all(found.measured.ok and found.unthrottled.ok for found in self.limited)
             and all(t.exit_code == 0 for t in self.start_up)
             and memory_ok
         )
@@ -193,7 +193,7 @@ def print_tables(results: Results, console: Console | None = None) -> None:
 def _limited_table(limited: list[Limited]) -> Table:
     table = Table(title="first apply under a server rate limit (no added latency)")
     columns = ("flavor", "queues", "limit", "seconds", "requests", "429s", "floor", "ratio")
-    for column in (*columns, "of allowed rate"):
+    for column in (*columns, "of allowed rate", "no limit", "vs max(floor, no limit)"):
         table.add_column(column, justify="left" if column == "flavor" else "right")
     table.add_column("check")
     for found in limited:
@@ -207,7 +207,11 @@ def _limited_table(limited: list[Limited]) -> Table:
             f"{found.floor_s:.1f} s",
             f"{found.ratio:.2f}",
             f"{1 / found.ratio:.0%}",
-            "ok" if found.measured.ok else f"FAILED {found.measured.checks}",
+            f"{found.unthrottled.seconds:.1f} s",
+            f"{found.bound_ratio:.2f}",
+            "ok"
+            if found.measured.ok and found.unthrottled.ok
+            else f"FAILED {found.measured.checks} {found.unthrottled.checks}",
         )
     return table
 

@@ -62,3 +62,6 @@ def test_first_apply_under_a_server_rate_limit_is_measured(
     assert found.measured.ok, found.measured.checks  # applied through the limiter, converged
     assert found.to_json()["requests"] == found.useful + found.rejected >= found.measured.minimum
     assert found.floor_s == found.useful / 50
+    # The machine's time for the same apply, measured alongside, bounds what the limit allows.
+    assert found.unthrottled.ok and found.unthrottled.requests == found.useful
+    assert found.bound_s == max(found.floor_s, found.unthrottled.seconds)

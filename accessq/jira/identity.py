@@ -17,8 +17,8 @@ configuration) is the plan's decision, made on what is found here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -91,16 +91,46 @@ def resolve_directory(
     seen: Iterable[Account] = (),
     queues: Iterable[Queue] | None = None,
     concurrency: int = 8,
+    started: Mapping[str, Future[Account | Ambiguous | None]] | None = None,
 ) -> Identities:
     """Lookup key -> account for each person Jira knows (inactive included), and the ambiguous.
 
-    People nobody can find are simply absent; the plan turns that into errors.
+    `started`: lookups already under way (`look_up`, the reader starts them while it still reads
+    groups); a key they hold is not looked up again, and its answer is used only when no seen
+    account answers it, so the result is the same as without them. People nobody can find are
+    simply absent; the plan turns that into errors.
     """
     flavor = gateway.flavor
-    jira = config.jira
-    keys = sorted(
-        {lookup_key(p, jira) for _, _, p in people(config.queues if queues is None else queues)}
-    )
+    keys = wanted_keys(config, queues)
+    result = Identities()
+    result.directory, pending = known_from(keys, seen, flavor)
+    started = started or {}
+    late = [key for key in pending if key not in started]
+    missing: list[str] = []
+    answers: dict[str, Account | Ambiguous | None] = {}
+    if late:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            answers = dict(zip(late, pool.map(lambda k: look_up(gateway, k), late), strict=True))
+    for key in pending:
+        found = answers[key] if key in answers else started[key].result()
+        _record(result, key, found)
+        if found is None and key.startswith("email:"):
+            missing.append(key)
+    if missing and flavor == "cloud":
+        _find_deactivated(gateway, missing, result)
+    return result
+
+
+def wanted_keys(config: Config, queues: Iterable[Queue] | None = None) -> list[str]:
+    """The lookup keys of everyone `queues` (default: all) name, sorted, each once."""
+    chosen = config.queues if queues is None else queues
+    return sorted({lookup_key(p, config.jira) for _, _, p in people(chosen)})
+
+
+def known_from(
+    keys: Iterable[str], seen: Iterable[Account], flavor: Flavor
+) -> tuple[dict[str, Account], list[str]]:
+    """The keys `seen` accounts answer without a request, and the keys left to look up."""
     by_email: dict[str, list[Account]] = {}
     by_key: dict[str, Account] = {}
     for account in seen:
@@ -113,8 +143,7 @@ def resolve_directory(
         # showing the email, the search may still find the staff account that is the person.
         if account.email and account.is_staff(flavor):
             by_email.setdefault(account.email.casefold(), []).append(account)
-
-    result = Identities()
+    directory: dict[str, Account] = {}
     pending: list[str] = []
     for key in keys:
         kind, value = key.split(":", 1)
@@ -124,26 +153,18 @@ def resolve_directory(
         else:
             known = by_key.get(value)
         if isinstance(known, Account):
-            result.directory[key] = known
+            directory[key] = known
         else:
             pending.append(key)
+    return directory, pending
 
-    def look_up(key: str) -> Account | Ambiguous | None:
-        kind, value = key.split(":", 1)
-        if kind == "account":
-            return gateway.user(value)
-        return pick_by_email(value, gateway.search_users(value), flavor)
 
-    missing: list[str] = []
-    if pending:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            for key, found in zip(pending, pool.map(look_up, pending), strict=True):
-                _record(result, key, found)
-                if found is None and key.startswith("email:"):
-                    missing.append(key)
-    if missing and flavor == "cloud":
-        _find_deactivated(gateway, missing, result)
-    return result
+def look_up(gateway: Directory, key: str) -> Account | Ambiguous | None:
+    """One request: an `account:` key by direct lookup, an `email:` key by exact-email search."""
+    kind, value = key.split(":", 1)
+    if kind == "account":
+        return gateway.user(value)
+    return pick_by_email(value, gateway.search_users(value), gateway.flavor)
 
 
 def _record(result: Identities, key: str, found: Account | Ambiguous | None) -> None:

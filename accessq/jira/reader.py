@@ -3,13 +3,15 @@
 Requests grow with queues and pages, never with people: components come in one request, managed
 groups are found with `groups/picker`, each group's members in pages of 50, and people already seen
 in those groups need no lookup at all (`identity`; on Cloud, a person found nowhere costs one pass
-over the site's accounts, whoever else is missing). Independent reads run on a bounded thread pool.
+over the site's accounts, whoever else is missing). Independent reads run on a bounded thread pool,
+and a person their own queue's groups do not show is looked up as soon as those groups are read,
+while the other reads still run (`lookahead`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from accessq.config.models import Config, Queue
 from accessq.config.naming import slug
@@ -17,6 +19,7 @@ from accessq.config.selection import is_selected
 from accessq.jira.errors import NotFound
 from accessq.jira.gateway import Gateway, OpenTicket
 from accessq.jira.identity import resolve_directory
+from accessq.jira.lookahead import Lookahead
 from accessq.model.naming import looks_like_group_name, parse_group_name
 from accessq.model.observed import (
     Account,
@@ -64,10 +67,15 @@ def read_observed(
             and (slugs is None or parsed[0] in slugs)
         ]
         unowned = tuple(n for n in found if looks_like_group_name(jira.group_prefix, n))
-        member_fs = {name: pool.submit(_members, gateway, name) for name in names}
-        groups = _collect_groups(member_fs, progress)
-        components = _with_tickets(pool, gateway, components_f.result(), open_f.result(), totals)
-        runner = runner_f.result()
+        member_fs = {name: pool.submit(_members, gateway, name) for name in sorted(names)}
+        # People their own queue's groups do not show are looked up while other groups are
+        # still read (`lookahead`), on this pool: never more than `concurrency` at once.
+        lookahead = Lookahead(gateway, config, queues, names, pool)
+        runner, raw_components = runner_f.result(), components_f.result()
+        leads = [c.lead for c in raw_components if c.lead is not None]
+        lookahead.begin(runner, leads)
+        groups = _collect_groups(member_fs, progress, lookahead.group_read)
+        components = _with_tickets(pool, gateway, raw_components, open_f.result(), totals)
         jsm = tuple(jsm_f.result()) if jsm_f is not None else None
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -76,9 +84,14 @@ def read_observed(
 
     seen: list[Account] = [runner]
     seen += [m for g in groups for m in g.members]
-    seen += [c.lead for c in components if c.lead is not None]
+    seen += leads
     identities = resolve_directory(
-        gateway, config, seen=seen, queues=queues, concurrency=concurrency
+        gateway,
+        config,
+        seen=seen,
+        queues=queues,
+        concurrency=concurrency,
+        started=lookahead.started,
     )
     return Observed(
         target=gateway.target,
@@ -129,17 +142,22 @@ def _members(gateway: Gateway, name: str) -> tuple[Account, ...] | None:
 
 
 def _collect_groups(
-    futures: dict[str, Future[tuple[Account, ...] | None]], progress: Progress | None
+    futures: dict[str, Future[tuple[Account, ...] | None]],
+    progress: Progress | None,
+    read: Callable[[str, tuple[Account, ...] | None], None],
 ) -> list[ObservedGroup]:
-    groups: list[ObservedGroup] = []
+    """Each group as its read finishes (`read` is told at once), listed in name order."""
+    name_of = {future: name for name, future in futures.items()}
     total = len(futures)
-    for done, (name, future) in enumerate(sorted(futures.items()), start=1):
-        members = future.result()
-        if members is not None:
-            groups.append(ObservedGroup(name=name, members=members))
+    for done, future in enumerate(as_completed(name_of), start=1):
+        read(name_of[future], future.result())
         if progress is not None:
             progress(done, total)
-    return groups
+    return [
+        ObservedGroup(name=name, members=members)
+        for name, future in sorted(futures.items())
+        if (members := future.result()) is not None
+    ]
 
 
 def _selected(queues: Iterable[Queue], only: set[str] | None) -> list[Queue]:

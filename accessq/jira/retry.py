@@ -48,6 +48,9 @@ class RetryPolicy:
     decrease: float = 0.7  # one cut per congestion event, to this share of the rate really sent
     increase: float = 0.1  # then back up, per second, by this share of the rate cut from
     headroom: float = 0.9  # pace at this share of the rate Jira's headers allow
+    # Once Jira has stated its rate: save up at most this many seconds' worth of requests, so a
+    # moment when every thread was held up is made up, never beyond the Remaining Jira stated.
+    burst_seconds: float = 0.25
 
 
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
@@ -89,6 +92,9 @@ class Pacer:
     _server_rate: float | None = field(default=None, init=False, repr=False)  # from headers
     _window: float | None = field(default=None, init=False, repr=False)  # Cloud's, learned
     _last_reset: float | None = field(default=None, init=False, repr=False)
+    _remaining: float | None = field(default=None, init=False, repr=False)  # Jira's, less sent
+    _sends: int = field(default=0, init=False, repr=False)  # requests let through so far
+    _unanswered: set[int] = field(default_factory=set, init=False, repr=False)  # their numbers
     _sent: deque[float] = field(  # send times of the last second, to cut from what was sent
         default_factory=lambda: deque(maxlen=10_000), init=False, repr=False
     )
@@ -166,9 +172,10 @@ class Pacer:
         """Learn the allowed rate from an answer's rate-limit headers, and hold back when the
         answer says the budget is (nearly) spent, before Jira has to answer 429."""
         budget = read_budget(headers)
-        if budget.empty:
-            return
         with self._lock:
+            if budget.empty:
+                self._unanswered.discard(getattr(self._local, "send_no", -1))
+                return
             now = self.clock()
             rate = budget.bucket_rate
             if rate is None and budget.limit:
@@ -176,6 +183,15 @@ class Pacer:
                 rate = budget.limit / (self._window or CLOUD_WINDOW)
             if rate:
                 self._server_rate = rate
+            if budget.remaining is not None:
+                # What Jira stated when it answered this thread's request, less the requests
+                # sent after it (in flight then, or since): they spend the same budget.
+                # Those sent before it and still unanswered may reach Jira after it: counted too.
+                mine = getattr(self._local, "send_no", self._sends)
+                since = self._sends - mine
+                earlier = sum(1 for number in self._unanswered if number < mine)
+                self._remaining = budget.remaining - since - earlier
+            self._unanswered.discard(getattr(self._local, "send_no", -1))
             if budget.remaining is not None and budget.remaining < 1:
                 self._no_burst(now)
                 window = self._window or CLOUD_WINDOW
@@ -205,12 +221,19 @@ class Pacer:
         with self._lock:
             now = self.clock()
             rate = self._rate_at(now)
+            # A thread has one request out at a time: its last one is over, answered or not.
+            self._unanswered.discard(getattr(self._local, "send_no", -1))
+            self._sends += 1
+            self._local.send_no = self._sends
+            self._unanswered.add(self._sends)
+            if len(self._unanswered) > 1000:  # threads gone with a request unanswered
+                self._unanswered = {n for n in self._unanswered if n > self._sends - 1000}
+            if self._remaining is not None:
+                self._remaining -= 1  # until the next answer says again
             if rate > 0:
-                # Once Jira has stated its rate, pace evenly: a saved-up burst is what a fixed
-                # window or a nearly empty bucket answers with 429.
-                burst = 1 if self._server_rate else max(1, self.policy.burst)
-                tokens = float(burst) if self._tokens is None else self._tokens  # starts full
-                tokens = min(float(burst), tokens + max(0.0, now - self._stamp) * rate) - 1.0
+                burst = self._capacity(rate)
+                tokens = burst if self._tokens is None else self._tokens  # starts full
+                tokens = min(burst, tokens + max(0.0, now - self._stamp) * rate) - 1.0
                 # Reserve now and sleep later: a negative balance is the queue of waiting threads.
                 self._tokens, self._stamp = tokens, max(now, self._stamp)
                 wait = -tokens / rate if tokens < 0 else 0.0
@@ -218,6 +241,18 @@ class Pacer:
         self._local.sent_at = now + wait
         if wait > 0:
             self.sleep(wait)
+
+    def _capacity(self, rate: float) -> float:
+        """Tokens the bucket may hold. Before Jira states its rate, our configured burst. After,
+        a fraction of a second's worth, so an idle moment is made up, but never more than the
+        Remaining Jira last stated (less what we sent since): a saved-up burst beyond it is what
+        a fixed window or a nearly empty bucket answers with 429."""
+        if not self._server_rate:
+            return float(max(1, self.policy.burst))
+        extra = rate * self.policy.burst_seconds
+        if self._remaining is not None:
+            extra = min(extra, self._remaining)  # already less the request asking
+        return 1.0 + max(0.0, extra)
 
     def _ceiling(self) -> float:
         """The most we send: our configured limit, and a little under what Jira allows."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -60,13 +61,54 @@ def _dc(fill: int, interval: float, remaining: int) -> dict[str, str]:
     }
 
 
+def _sent_at_once(pacer: Pacer, fake: FakeTime, limit: int = 1000) -> int:
+    """Requests the pacer lets through before the first wait."""
+    for sent in range(limit):
+        pacer.acquire()
+        if fake.slept:
+            return sent  # this one waited
+    return limit
+
+
 def test_data_center_fill_rate_sets_the_pace_under_it() -> None:
     pacer, fake = _pacer()
     pacer.observe(_dc(fill=20, interval=2.0, remaining=15))  # 10 requests/s
     assert pacer.current_rate == pytest.approx(9.0)  # 90% of it
-    pacer.acquire()
-    pacer.acquire()
-    assert fake.slept == [pytest.approx(1 / 9, abs=1e-5)]  # evenly: no saved-up burst
+    for _ in range(20):
+        pacer.acquire()
+    # At most a quarter second's worth saved up (1 + 2.25 tokens), then 9 a second.
+    assert fake.now - 1_700_000_000.0 == pytest.approx((20 - 3.25) / 9, abs=1e-5)
+
+
+def test_an_idle_moment_is_made_up_with_a_small_burst() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_dc(fill=100, interval=1.0, remaining=90))  # paced at 90 a second
+    assert _sent_at_once(pacer, fake) == 23  # 1 + 0.25 s x 90, not the configured 50
+    fake.slept.clear()
+    fake.now += 0.101  # every thread held up for 0.1 s: 9 requests' worth saved up
+    assert _sent_at_once(pacer, fake) == 9
+    fake.slept.clear()
+    fake.now += 10  # a long idle saves up no more than a quarter second's worth
+    assert _sent_at_once(pacer, fake) == 23
+
+
+@pytest.mark.parametrize("remaining", [0, 1, 4])
+def test_a_burst_never_exceeds_the_remaining_jira_stated(remaining: int) -> None:
+    pacer, fake = _pacer()
+    start = fake.now
+    pacer.observe(_cloud(100, remaining, start + 0.9))  # a fixed window nearly spent
+    fake.now += 0.95  # past the window's reset, but Jira has not said so yet
+    assert _sent_at_once(pacer, fake) == max(1, remaining)
+
+
+def test_a_burst_counts_what_was_sent_since_jira_last_said() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_cloud(100, 60, fake.now + 1.0))
+    for _ in range(55):
+        pacer.acquire()
+    fake.slept.clear()
+    fake.now += 0.5  # idle, but only 5 of the window's 60 are left
+    assert _sent_at_once(pacer, fake) == 5
 
 
 def test_cloud_limit_per_window_learned_from_successive_resets() -> None:
@@ -107,6 +149,32 @@ def test_near_limit_spends_no_saved_up_burst() -> None:
     pacer.observe({"X-RateLimit-NearLimit": "true"})
     pacer.acquire()
     assert fake.slept == [pytest.approx(0.1)]  # without the header: 49 more at once
+
+
+def test_requests_in_flight_when_jira_answered_count_against_its_remaining() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_cloud(100, 90, fake.now + 1.0))
+    with ThreadPoolExecutor(max_workers=1) as other:  # one thread: its own send, its answer
+        other.submit(pacer.acquire).result()
+        for _ in range(6):  # sent while that one was in flight
+            pacer.acquire()
+        # Jira answers the first: 9 left when it counted it, 6 of them since spent.
+        other.submit(pacer.observe, _cloud(100, 9, fake.now + 1.0)).result()
+    fake.slept.clear()
+    fake.now += 0.5  # idle: a quarter second's worth would be 22
+    assert _sent_at_once(pacer, fake) == 3
+
+
+def test_requests_sent_earlier_and_still_unanswered_count_against_its_remaining() -> None:
+    pacer, fake = _pacer()
+    pacer.observe(_cloud(100, 90, fake.now + 1.0))
+    with ThreadPoolExecutor(max_workers=1) as first, ThreadPoolExecutor(max_workers=1) as second:
+        first.submit(pacer.acquire).result()  # out, and may reach Jira after the second
+        second.submit(pacer.acquire).result()
+        second.submit(pacer.observe, _cloud(100, 5, fake.now + 1.0)).result()
+    fake.slept.clear()
+    fake.now += 0.5
+    assert _sent_at_once(pacer, fake) == 4  # 5 stated, less the first one's
 
 
 @pytest.mark.parametrize(
