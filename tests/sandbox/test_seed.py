@@ -84,8 +84,12 @@ BAD_SEEDS = [
         r"seed\.yaml:2: components\[0\]: assignee_type",
     ),
     (
-        "accounts:\n  - {login: admin, token: t, role: root}\n",
+        "accounts:\n  - {login: admin, token: t}\n",
         r"seed\.yaml:2: accounts\[0\]: user 'admin' is not",
+    ),
+    (
+        "accounts:\n  - {login: admin, token: t, role: root}\n",
+        r"seed\.yaml:2: accounts\[0\]: role must be admin or read-only, not 'root'$",
     ),
     ("project: {key: lower}\n", r"seed\.yaml:1: project key 'lower'"),
     (
