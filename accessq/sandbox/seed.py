@@ -135,10 +135,11 @@ def _options(value: Any) -> SandboxOptions:
         raise ValueError(f"options: {exc}") from None
 
 
+# The constraints before the validator: after it, pydantic would not apply them to its result.
 Text = Annotated[
     str,
-    BeforeValidator(_name),
     StringConstraints(strip_whitespace=True, min_length=1),
+    BeforeValidator(_name),
     Field(description=_TEXT),
 ]
 Ref = Annotated[str, BeforeValidator(_name)]  # a username, account id or email of a seed user
