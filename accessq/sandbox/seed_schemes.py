@@ -1,8 +1,9 @@
 """The seed's access sections: product access, global permissions, project roles, custom fields,
 the project's permission scheme and notification scheme.
 
-Each section is checked for shape by a pydantic model, then its references (groups, users, roles,
-fields, permissions, events) are resolved against the rest of the seed. A section a seed leaves out
+Each section is checked for shape by a pydantic model (`AccessSections`, part of the seed's model
+`seed.SeedIn`), then its references (groups, users, roles, fields, permissions, events) are
+resolved against the rest of the seed. A section a seed leaves out
 gets a default (`default_access`): everyone has product access to Jira Software and Jira Service
 Management, admin accounts are project Administrators, and the schemes are Jira Service
 Management's and Jira's defaults. Mistakes are one line naming file:line, as in the rest of the
