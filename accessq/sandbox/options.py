@@ -9,23 +9,45 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from dataclasses import asdict, fields, replace
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationError, ValidationInfo
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+
+from accessq.sandbox.faults import first_reason
 
 HIDDEN_EMAIL_SEARCH = ("exact", "never")
 
 
-@dataclass(frozen=True)
+def _mode(value: Any, info: ValidationInfo) -> str:
+    if value not in HIDDEN_EMAIL_SEARCH:
+        raise ValueError(f"{info.field_name} must be one of {', '.join(HIDDEN_EMAIL_SEARCH)}")
+    return str(value)
+
+
+def _limit(value: Any, info: ValidationInfo) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        raise ValueError(f"{info.field_name} must be a whole number from 1 to 100000")
+    return value
+
+
+Limit = Annotated[int, BeforeValidator(_limit)]
+
+
+@pydantic_dataclass(frozen=True)
 class SandboxOptions:
+    """Every option; each field's type says what it accepts (the seed's `options:` section)."""
+
     # Cloud `user/search?query=<email>` and a user whose profile hides the email: "exact" finds
     # them by the whole address (ignoring case), "never" does not (only name matches count).
-    hidden_email_search: str = "exact"
+    hidden_email_search: Annotated[str, BeforeValidator(_mode)] = "exact"
     # The site's `jira.ajax.autocomplete.limit`: the most groups `groups/picker` returns
     # (its `total` still counts every match). Sites set it; 1000 is the sandbox's default.
-    group_picker_limit: int = 1000
+    group_picker_limit: Limit = 1000
     # The most users Data Center's `user/search` returns, whatever maxResults asks: 1000 on
     # Jira 9, 100 on Jira 10.
-    dc_user_search_limit: int = 1000
+    dc_user_search_limit: Limit = 1000
 
     @classmethod
     def build(cls, base: SandboxOptions | None = None, **changes: Any) -> SandboxOptions:
@@ -36,7 +58,14 @@ class SandboxOptions:
             raise ValueError(
                 f"unknown sandbox option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
-        return replace(base or cls(), **{k: _check(k, v) for k, v in changes.items()})
+        options = base or cls()
+        # One at a time: the first bad option in the order given is the one reported.
+        for name, value in changes.items():
+            try:
+                options = replace(options, **{name: value})
+            except ValidationError as exc:
+                raise ValueError(first_reason(exc)) from None
+        return options
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,16 +93,6 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         text = value.strip()
         out[key.strip()] = int(text) if text.isascii() and text.isdigit() else text
     return out
-
-
-def _check(name: str, value: Any) -> Any:
-    if name == "hidden_email_search":
-        if value not in HIDDEN_EMAIL_SEARCH:
-            raise ValueError(f"hidden_email_search must be one of {', '.join(HIDDEN_EMAIL_SEARCH)}")
-        return value
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
-        raise ValueError(f"{name} must be a whole number from 1 to 100000")
-    return value
 
 
 def merged(stored: SandboxOptions, overrides: Mapping[str, Any] | None) -> SandboxOptions:

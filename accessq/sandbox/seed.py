@@ -1,7 +1,11 @@
 """The seed: who and what a fresh sandbox starts with, read from YAML or a dict and checked.
 
-Every problem is one line naming where it is (`file:line: ...` for files, `seed: users[2]: ...`
-for dicts), raised as `SeedError` (a ValueError, which the CLI prints as one line).
+`SeedIn` is the seed's one typed definition: a pydantic model per section (`extra='forbid'`, strict
+types; the access sections are seed_schemes', the issues seed_issues'). What it cannot say (names
+unique, references to the seed's users, groups and components) the builder checks after it. Every
+problem is one line naming where it is (`file:line: ...` for files, `seed: users[2]: ...` for
+dicts), raised as `SeedError` (a ValueError, which the CLI prints as one line); seed_errors.py
+tells pydantic's errors in those words.
 """
 
 from __future__ import annotations
@@ -12,30 +16,39 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from accessq.sandbox import seed_schemes
 from accessq.sandbox.options import SandboxOptions
-from accessq.sandbox.seed_issues import SeedIssue, build_issues
+from accessq.sandbox.seed_errors import SeedError, shape_error
+from accessq.sandbox.seed_issues import IssueIn, SeedIssue, build_issues
 from accessq.sandbox.yaml_lines import YamlError, load_yaml
 
 DEMO_SEED = Path(__file__).with_name("demo_seed.yaml")
 
-ASSIGNEE_TYPES = ("PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED")
-ROLES = ("admin", "read-only")
-ACCOUNT_TYPES = ("atlassian", "customer", "app")  # Cloud's accountType (JSM customers, apps)
-GROUP_OWNERS = ("jira", "idp")  # who manages a group: Jira, or an identity provider / directory
-SECTIONS: tuple[str, ...] = (
-    "project", "users", "groups", "components", "accounts", "queues", "options", "issues"
-)
-SECTIONS += seed_schemes.SECTIONS  # schemes, roles, licences
+AssigneeType = Literal["PROJECT_DEFAULT", "COMPONENT_LEAD", "PROJECT_LEAD", "UNASSIGNED"]
+Role = Literal["admin", "read-only"]
+AccountType = Literal["atlassian", "customer", "app"]  # Cloud's accountType (JSM customers, apps)
+GroupOwner = Literal["jira", "idp"]  # who manages a group: Jira, or an IdP / directory
+ASSIGNEE_TYPES: tuple[str, ...] = get_args(AssigneeType)
+ROLES: tuple[str, ...] = get_args(Role)
+ACCOUNT_TYPES: tuple[str, ...] = get_args(AccountType)
+GROUP_OWNERS: tuple[str, ...] = get_args(GroupOwner)
 DEFAULT_QUEUE_FIELDS = ("issuetype", "issuekey", "summary", "reporter", "status", "created")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class SeedError(ValueError):
-    """A seed that cannot be used; the message is one line that says where and why."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,144 @@ class Seed:
     access: seed_schemes.AccessSeed | None = None
 
 
+# -- the shapes, checked by pydantic ------------------------------------------------------------
+
+_TEXT = "must be a non-empty string"
+
+
+def _name(value: Any) -> Any:
+    # Names YAML read as numbers (a username 1234, a token 2024) are still names.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _upper(value: Any) -> Any:
+    return str(value or "PROJECT_DEFAULT").upper()  # assignee types are case-insensitive
+
+
+def _options(value: Any) -> SandboxOptions:
+    if value is None:
+        return SandboxOptions()
+    if not isinstance(value, Mapping):
+        raise ValueError("options must be a mapping of option: value")
+    try:
+        return SandboxOptions.build(**value)
+    except ValueError as exc:
+        raise ValueError(f"options: {exc}") from None
+
+
+# The constraints before the validator: after it, pydantic would not apply them to its result.
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    BeforeValidator(_name),
+    Field(description=_TEXT),
+]
+Ref = Annotated[str, BeforeValidator(_name)]  # a username, account id or email of a seed user
+Flag = Annotated[bool, Field(description="must be true or false")]
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    return f"must be one of {', '.join(choices)}"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ProjectIn(_Section):
+    key: Text
+    name: Text | None = Field(default=None, description=_TEXT)  # default: the key
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, key: str) -> str:
+        if not _PROJECT_KEY.match(key):
+            raise ValueError(f"project key {key!r} must be 2-10 capital letters or digits")
+        return key
+
+
+class UserIn(_Section):
+    name: Text
+    email: Text
+    account_id: Text | None = Field(default=None, description=_TEXT)  # default: from the email
+    username: Text | None = Field(default=None, description=_TEXT)  # default: from the email
+    active: Flag = True
+    email_hidden: Flag = False
+    time_zone: Text = "America/Chicago"
+    account_type: AccountType = Field(default="atlassian", description=_one_of(ACCOUNT_TYPES))
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, email: str) -> str:
+        if not _EMAIL.match(email):
+            raise ValueError(f"{email!r} is not an email address")
+        return email
+
+
+class GroupIn(_Section):
+    name: Text
+    members: list[Ref] | None = Field(
+        default=None, description="must be a list of usernames, account ids or emails"
+    )
+    managed_by: GroupOwner = Field(default="jira", description=_one_of(GROUP_OWNERS))
+    children: list[str] | None = Field(default=None, description="must be a list of group names")
+
+
+class ComponentIn(_Section):
+    name: Text
+    description: Annotated[str | None, BeforeValidator(_name)] = Field(
+        default=None, description="must be a string"
+    )
+    lead: Ref | None = None
+    assignee_type: Annotated[AssigneeType, BeforeValidator(_upper)] = Field(
+        default="PROJECT_DEFAULT", description=_one_of(ASSIGNEE_TYPES)
+    )
+
+
+class AccountIn(_Section):
+    login: Text
+    token: Text  # the password (DC) or API token (Cloud): basic auth
+    user: Ref | None = None  # default: the user named like the login
+    role: Role = Field(default="admin", description="must be admin or read-only")
+    pat: Text | None = Field(default=None, description=_TEXT)  # a DC personal access token
+
+    @model_validator(mode="after")
+    def _pat_is_no_password(self) -> AccountIn:
+        if self.pat is not None and self.pat == self.token:
+            raise ValueError("pat must differ from token (a personal access token is no password)")
+        return self
+
+
+class QueueIn(_Section):
+    name: Text
+    jql: Text
+    fields: list[str] = Field(
+        default=list(DEFAULT_QUEUE_FIELDS), description="must be a list of field ids"
+    )
+
+
+_LIST = "must be a list"
+
+
+class _CoreSections(_Section):
+    project: ProjectIn | None = Field(
+        default=None, description="must be a mapping with key and name"
+    )
+    users: list[UserIn] | None = Field(default=None, description=_LIST)
+    groups: list[GroupIn] | None = Field(default=None, description=_LIST)
+    components: list[ComponentIn] | None = Field(default=None, description=_LIST)
+    accounts: list[AccountIn] | None = Field(default=None, description=_LIST)
+    queues: list[QueueIn] | None = Field(default=None, description=_LIST)  # absent: JSM's three
+    options: Annotated[SandboxOptions, PlainValidator(_options)] = Field(
+        default_factory=SandboxOptions
+    )
+    issues: list[IssueIn] | None = Field(default=None, description=_LIST)
+
+
+class SeedIn(seed_schemes.AccessSections, _CoreSections):
+    """The whole seed: its own sections first, then the access sections (seed_schemes)."""
+
+
 def load_seed(source: Path | str | Mapping[str, Any] | None) -> Seed:
     """The demo seed for None, else the given YAML file or dict, validated."""
     if source is None:
@@ -154,35 +305,47 @@ class _Builder:
     def build(self, data: Any) -> Seed:
         if not isinstance(data, Mapping):
             raise self.fail(data, "the seed must be a mapping with users, groups, components, ...")
-        self.keys(data, "seed", required=(), optional=SECTIONS)
-        key, name = self.project(data.get("project"), data)
-        users = self.users(self.items(data, "users"))
+        try:
+            shape = SeedIn.model_validate(dict(data))
+        except ValidationError as exc:
+            raise shape_error(exc, SeedIn, data, self.fail) from None
+        key, name = ("ATS", "ACCESS Support")
+        if shape.project is not None:
+            key, name = shape.project.key, shape.project.name or shape.project.key
+        users = self.users(shape.users or [], _raw(data, "users"))
         lookup = _UserLookup(users)
-        groups = tuple(self.group(g, i, lookup) for i, g in enumerate(self.items(data, "groups")))
-        self.unique([g.name.lower() for g in groups], self.items(data, "groups"), "group name")
-        self.nesting(groups, self.items(data, "groups"))
+        raw_groups = _raw(data, "groups")
+        groups = tuple(
+            self.group(g, raw, i, lookup)
+            for i, (g, raw) in enumerate(zip(shape.groups or [], raw_groups, strict=True))
+        )
+        self.unique([g.name.lower() for g in groups], raw_groups, "group name")
+        self.nesting(groups, raw_groups)
+        raw_components = _raw(data, "components")
         components = tuple(
-            self.component(c, i, lookup) for i, c in enumerate(self.items(data, "components"))
+            self.component(c, raw, i, lookup)
+            for i, (c, raw) in enumerate(zip(shape.components or [], raw_components, strict=True))
         )
-        self.unique(
-            [c.name.lower() for c in components], self.items(data, "components"), "component name"
-        )
-        accounts_raw = self.items(data, "accounts")
-        if accounts_raw:
-            accounts = tuple(self.account(a, i, lookup) for i, a in enumerate(accounts_raw))
-            self.unique([a.login.lower() for a in accounts], accounts_raw, "account login")
-            pats = [(a.pat, raw) for a, raw in zip(accounts, accounts_raw, strict=True) if a.pat]
+        self.unique([c.name.lower() for c in components], raw_components, "component name")
+        raw_accounts = _raw(data, "accounts")
+        if shape.accounts:
+            accounts = tuple(
+                self.account(a, raw, i, lookup)
+                for i, (a, raw) in enumerate(zip(shape.accounts, raw_accounts, strict=True))
+            )
+            self.unique([a.login.lower() for a in accounts], raw_accounts, "account login")
+            pats = [(a.pat, raw) for a, raw in zip(accounts, raw_accounts, strict=True) if a.pat]
             self.unique([p for p, _ in pats], [r for _, r in pats], "account pat")
         else:
             users, accounts = _default_accounts(users)
-        if "queues" in data:
-            queues = tuple(self.queue(q, i) for i, q in enumerate(self.items(data, "queues")))
-            self.unique([q.name.lower() for q in queues], self.items(data, "queues"), "queue name")
+        if "queues" in shape.model_fields_set:
+            queues = tuple(SeedQueue(q.name, q.jql, tuple(q.fields)) for q in shape.queues or [])
+            self.unique([q.name.lower() for q in queues], _raw(data, "queues"), "queue name")
         else:
             queues = default_queues(key)
-        options = self.options(data.get("options"), data)
         issues = build_issues(
-            self.items(data, "issues"),
+            shape.issues or [],
+            _raw(data, "issues"),
             self.fail,
             lambda ref: user.username if (user := lookup.find(ref)) else None,
             [c.name for c in components],
@@ -190,6 +353,7 @@ class _Builder:
         everyone = _UserLookup(users)  # with the users default accounts added
         access = seed_schemes.build_access(
             data,
+            shape,
             fail=self.fail,
             find_user=lambda ref: u.username if (u := everyone.find(ref)) else None,
             groups=[g.name for g in groups],
@@ -198,90 +362,44 @@ class _Builder:
         )
         groups += tuple(SeedGroup(n, members) for n, members in access.site_groups)
         return Seed(
-            key, name, users, groups, components, accounts, queues, options, issues, access
+            key, name, users, groups, components, accounts, queues, shape.options, issues, access
         )
 
-    # -- sections --------------------------------------------------------------------------
+    # -- what the shapes cannot say: unique names, references to the rest of the seed ---------
 
-    def project(self, raw: Any, parent: Any) -> tuple[str, str]:
-        if raw is None:
-            return "ATS", "ACCESS Support"
-        if not isinstance(raw, Mapping):
-            raise self.fail(parent, "project must be a mapping with key and name")
-        self.keys(raw, "project", required=("key",), optional=("name",))
-        key = self.text(raw, "key", "project")
-        if not _PROJECT_KEY.match(key):
-            raise self.fail(raw, f"project key {key!r} must be 2-10 capital letters or digits")
-        name = self.text(raw, "name", "project") if "name" in raw else key
-        return key, name
-
-    def users(self, raw: list[Any]) -> tuple[SeedUser, ...]:
-        users = tuple(self.user(u, i) for i, u in enumerate(raw))
+    def users(self, shapes: list[UserIn], raws: list[Any]) -> tuple[SeedUser, ...]:
+        users = tuple(
+            SeedUser(
+                name=u.name,
+                email=u.email,
+                account_id=u.account_id or _account_id_for(u.email),
+                username=u.username or _username_for(u.email),
+                active=u.active,
+                email_hidden=u.email_hidden,
+                time_zone=u.time_zone,
+                account_type=u.account_type,
+            )
+            for u in shapes
+        )
         for attr in ("account_id", "username", "email"):
-            self.unique([str(getattr(u, attr)).lower() for u in users], raw, f"user {attr}")
+            self.unique([str(getattr(u, attr)).lower() for u in users], raws, f"user {attr}")
         return users
 
-    def user(self, raw: Any, index: int) -> SeedUser:
-        where = f"users[{index}]"
-        self.mapping(raw, where)
-        self.keys(
-            raw,
-            where,
-            required=("name", "email"),
-            optional=(
-                "account_id",
-                "username",
-                "active",
-                "email_hidden",
-                "time_zone",
-                "account_type",
-            ),
-        )
-        name = self.text(raw, "name", where)
-        email = self.text(raw, "email", where)
-        if not _EMAIL.match(email):
-            raise self.fail(raw, f"{where}: {email!r} is not an email address")
-        username = self.text(raw, "username", where) if "username" in raw else _username_for(email)
-        account_id = (
-            self.text(raw, "account_id", where) if "account_id" in raw else _account_id_for(email)
-        )
-        return SeedUser(
-            name=name,
-            email=email,
-            account_id=account_id,
-            username=username,
-            active=self.flag(raw, "active", where, default=True),
-            email_hidden=self.flag(raw, "email_hidden", where, default=False),
-            time_zone=self.text(raw, "time_zone", where)
-            if "time_zone" in raw
-            else "America/Chicago",
-            account_type=self.choice(raw, "account_type", where, ACCOUNT_TYPES),
-        )
-
-    def group(self, raw: Any, index: int, lookup: _UserLookup) -> SeedGroup:
-        where = f"groups[{index}]"
-        self.mapping(raw, where)
-        self.keys(raw, where, required=("name",), optional=("members", "managed_by", "children"))
-        members = raw.get("members") or []
-        if not isinstance(members, list):
-            raise self.fail(
-                raw, f"{where}: members must be a list of usernames, account ids or emails"
-            )
-        resolved = []
-        for member in members:
+    def group(self, shape: GroupIn, raw: Any, index: int, lookup: _UserLookup) -> SeedGroup:
+        resolved: list[str] = []
+        for member in shape.members or []:
             user = lookup.find(member)
             if user is None:
-                raise self.fail(raw, f"{where}: member {member!r} is not a user of this seed")
+                raise self.fail(
+                    raw, f"groups[{index}]: member {member!r} is not a user of this seed"
+                )
             if user.username not in resolved:
                 resolved.append(user.username)
-        children = raw.get("children") or []
-        if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
-            raise self.fail(raw, f"{where}: children must be a list of group names")
         return SeedGroup(
-            self.text(raw, "name", where),
+            shape.name,
             tuple(resolved),
-            self.choice(raw, "managed_by", where, GROUP_OWNERS),
-            tuple(dict.fromkeys(c.strip() for c in children)),
+            shape.managed_by,
+            tuple(dict.fromkeys(c.strip() for c in shape.children or [])),
         )
 
     def nesting(self, groups: tuple[SeedGroup, ...], raws: list[Any]) -> None:
@@ -295,116 +413,25 @@ class _Builder:
                 if child.lower() == group.name.lower():
                     raise self.fail(raw, f"groups[{index}]: a group cannot contain itself")
 
-    def component(self, raw: Any, index: int, lookup: _UserLookup) -> SeedComponent:
-        where = f"components[{index}]"
-        self.mapping(raw, where)
-        self.keys(raw, where, required=("name",), optional=("description", "lead", "assignee_type"))
+    def component(
+        self, shape: ComponentIn, raw: Any, index: int, lookup: _UserLookup
+    ) -> SeedComponent:
         lead = None
-        if raw.get("lead") is not None:
-            user = lookup.find(raw["lead"])
+        if shape.lead is not None:
+            user = lookup.find(shape.lead)
             if user is None:
-                raise self.fail(raw, f"{where}: lead {raw['lead']!r} is not a user of this seed")
+                raise self.fail(
+                    raw, f"components[{index}]: lead {shape.lead!r} is not a user of this seed"
+                )
             lead = user.username
-        assignee_type = str(raw.get("assignee_type") or "PROJECT_DEFAULT").upper()
-        if assignee_type not in ASSIGNEE_TYPES:
-            raise self.fail(
-                raw, f"{where}: assignee_type must be one of {', '.join(ASSIGNEE_TYPES)}"
-            )
-        description = raw.get("description")
-        return SeedComponent(
-            self.text(raw, "name", where),
-            None if description is None else str(description),
-            lead,
-            assignee_type,
-        )
+        return SeedComponent(shape.name, shape.description, lead, shape.assignee_type)
 
-    def account(self, raw: Any, index: int, lookup: _UserLookup) -> SeedAccount:
-        where = f"accounts[{index}]"
-        self.mapping(raw, where)
-        self.keys(raw, where, required=("login", "token"), optional=("user", "role", "pat"))
-        login = self.text(raw, "login", where)
-        user = lookup.find(raw.get("user", login))
+    def account(self, shape: AccountIn, raw: Any, index: int, lookup: _UserLookup) -> SeedAccount:
+        ref = shape.login if shape.user is None else shape.user
+        user = lookup.find(ref)
         if user is None:
-            raise self.fail(
-                raw, f"{where}: user {raw.get('user', login)!r} is not a user of this seed"
-            )
-        role = str(raw.get("role", "admin"))
-        if role not in ROLES:
-            raise self.fail(raw, f"{where}: role must be admin or read-only, not {role!r}")
-        token = self.text(raw, "token", where)
-        pat = self.text(raw, "pat", where) if raw.get("pat") is not None else None
-        if pat == token:
-            raise self.fail(
-                raw, f"{where}: pat must differ from token (a personal access token is no password)"
-            )
-        return SeedAccount(login, token, user.username, role, pat)
-
-    def queue(self, raw: Any, index: int) -> SeedQueue:
-        where = f"queues[{index}]"
-        self.mapping(raw, where)
-        self.keys(raw, where, required=("name", "jql"), optional=("fields",))
-        fields = raw.get("fields", list(DEFAULT_QUEUE_FIELDS))
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            raise self.fail(raw, f"{where}: fields must be a list of field ids")
-        return SeedQueue(self.text(raw, "name", where), self.text(raw, "jql", where), tuple(fields))
-
-    def options(self, raw: Any, parent: Any) -> SandboxOptions:
-        if raw is None:
-            return SandboxOptions()
-        if not isinstance(raw, Mapping):
-            raise self.fail(parent, "options must be a mapping of option: value")
-        try:
-            return SandboxOptions.build(**raw)
-        except ValueError as exc:
-            raise self.fail(raw, f"options: {exc}") from None
-
-    # -- checks ----------------------------------------------------------------------------
-
-    def items(self, data: Mapping[str, Any], section: str) -> list[Any]:
-        value = data.get(section)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(data, f"{section} must be a list")
-        return value
-
-    def mapping(self, raw: Any, where: str) -> None:
-        if not isinstance(raw, Mapping):
-            raise self.fail(raw, f"{where} must be a mapping, not {type(raw).__name__}")
-
-    def keys(
-        self,
-        raw: Mapping[str, Any],
-        where: str,
-        required: tuple[str, ...],
-        optional: tuple[str, ...],
-    ) -> None:
-        for key in raw:
-            if key not in required and key not in optional:
-                known = ", ".join((*required, *optional))
-                raise self.fail(raw, f"{where}: unknown key {key!r} (known: {known})")
-        for key in required:
-            if key not in raw:
-                raise self.fail(raw, f"{where}: missing {key!r}")
-
-    def text(self, raw: Mapping[str, Any], key: str, where: str) -> str:
-        value = raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-            raise self.fail(raw, f"{where}: {key} must be a non-empty string")
-        return str(value).strip()
-
-    def choice(self, raw: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...]) -> str:
-        """One of `allowed` (the first is the default when the key is absent)."""
-        value = raw.get(key, allowed[0])
-        if value not in allowed:
-            raise self.fail(raw, f"{where}: {key} must be one of {', '.join(allowed)}")
-        return str(value)
-
-    def flag(self, raw: Mapping[str, Any], key: str, where: str, *, default: bool) -> bool:
-        value = raw.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(raw, f"{where}: {key} must be true or false")
-        return value
+            raise self.fail(raw, f"accounts[{index}]: user {ref!r} is not a user of this seed")
+        return SeedAccount(shape.login, shape.token, user.username, shape.role, shape.pat)
 
     def unique(self, values: list[str], raws: list[Any], what: str) -> None:
         seen: set[str] = set()
@@ -412,6 +439,11 @@ class _Builder:
             if value in seen:
                 raise self.fail(raw, f"duplicate {what} {value!r}")
             seen.add(value)
+
+
+def _raw(data: Mapping[str, Any], section: str) -> list[Any]:
+    """A list section as written (its items know their lines); checked to be a list already."""
+    return list(data.get(section) or [])
 
 
 class _UserLookup:
@@ -466,6 +498,7 @@ __all__ = [
     "SeedComponent",
     "SeedError",
     "SeedGroup",
+    "SeedIn",
     "SeedIssue",
     "SeedQueue",
     "SeedUser",

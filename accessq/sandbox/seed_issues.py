@@ -11,8 +11,9 @@ issues:                      # keys ATS-1, ATS-2, ... in this order
     created: 2025-03-03T14:05:00Z              # a date or date-time (default: when seeded)
 ```
 
-Problems are reported through the seed builder's `fail` (one line naming file:line), like every
-other section. Imports nothing else of the sandbox, so seed.py can import it.
+`IssueIn` is the section's shape, part of the seed's model (seed.py); its descriptions are the
+messages for mistakes (seed_errors.py). Reference problems go through the seed builder's `fail` (one
+line naming file:line), like every other section.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SUMMARY_MAX = 255
-ISSUE_KEYS = ("summary", "description", "components", "assignee", "reporter", "status", "created")
+_PERSON = "a username, account id or email"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,27 @@ class SeedIssue:
     created: datetime | None  # UTC; None: the time of seeding
 
 
-class _Issue(BaseModel):
+class IssueIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
-    description: str | None = None
-    components: list[str] = Field(default_factory=list)
-    assignee: str | None = None
-    reporter: str | None = None
-    status: Literal["open", "resolved"] = "open"
-    created: datetime | None = None
+    summary: str = Field(
+        min_length=1,
+        max_length=SUMMARY_MAX,
+        description=f"must be a non-empty string of at most {SUMMARY_MAX} characters",
+    )
+    description: str | None = Field(default=None, description="must be a string")
+    components: list[str] = Field(
+        default_factory=list, description="must be a list of component names"
+    )
+    assignee: str | None = Field(default=None, description=f"must be {_PERSON}")
+    reporter: str | None = Field(default=None, description=f"must be {_PERSON}")
+    status: Literal["open", "resolved"] = Field(
+        default="open", description="must be open or resolved"
+    )
+    created: datetime | None = Field(
+        default=None,
+        description="must be a date or date-time, e.g. 2025-03-03 or 2025-03-03T14:05:00Z",
+    )
 
     @field_validator("assignee", "reporter", mode="before")
     @classmethod
@@ -77,44 +89,38 @@ class _Issue(BaseModel):
         return value.replace(microsecond=0)
 
 
-_MESSAGES = {
-    "summary": "summary must be a non-empty string of at most 255 characters",
-    "description": "description must be a string",
-    "components": "components must be a list of component names",
-    "assignee": "assignee must be a username, account id or email",
-    "reporter": "reporter must be a username, account id or email",
-    "status": "status must be open or resolved",
-    "created": "created must be a date or date-time, e.g. 2025-03-03 or 2025-03-03T14:05:00Z",
-}
-
 Fail = Callable[[Any, str], Exception]
 FindUser = Callable[[Any], "str | None"]
 
 
 def build_issues(
-    raw_items: Sequence[Any], fail: Fail, find_user: FindUser, component_names: Sequence[str]
+    models: Sequence[IssueIn],
+    raw_items: Sequence[Any],
+    fail: Fail,
+    find_user: FindUser,
+    component_names: Sequence[str],
 ) -> tuple[SeedIssue, ...]:
-    """The seed's issues from raw_items (the YAML list), or raise fail(where, message).
+    """The seed's issues from their checked shapes (raw_items, the YAML list, give the lines), or
+    raise fail(where, message).
 
     find_user turns a username, account id or email into the username of a seed user (or None);
     component_names are the seed's components.
     """
     by_name = {name.lower(): name for name in component_names}
     return tuple(
-        _issue(raw, f"issues[{index}]", fail, find_user, by_name)
-        for index, raw in enumerate(raw_items)
+        _issue(model, raw, f"issues[{index}]", fail, find_user, by_name)
+        for index, (model, raw) in enumerate(zip(models, raw_items, strict=True))
     )
 
 
 def _issue(
-    raw: Any, where: str, fail: Fail, find_user: FindUser, components: dict[str, str]
+    model: IssueIn,
+    raw: Any,
+    where: str,
+    fail: Fail,
+    find_user: FindUser,
+    components: dict[str, str],
 ) -> SeedIssue:
-    if not isinstance(raw, dict):
-        raise fail(raw, f"{where} must be a mapping, not {type(raw).__name__}")
-    try:
-        model = _Issue.model_validate(dict(raw))
-    except ValidationError as exc:
-        raise fail(raw, f"{where}: {_first_problem(exc)}") from None
     names = []
     for name in model.components:
         known = components.get(name.lower())
@@ -140,14 +146,4 @@ def _issue(
     )
 
 
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    key = str(error["loc"][0]) if error["loc"] else ""
-    if error["type"] == "extra_forbidden":
-        return f"unknown key {key!r} (known: {', '.join(ISSUE_KEYS)})"
-    if error["type"] == "missing":
-        return f"missing {key!r}"
-    return _MESSAGES.get(key, error["msg"])
-
-
-__all__ = ["ISSUE_KEYS", "SeedIssue", "build_issues"]
+__all__ = ["IssueIn", "SeedIssue", "build_issues"]

@@ -1,8 +1,9 @@
 """The seed's access sections: product access, global permissions, project roles, custom fields,
 the project's permission scheme and notification scheme.
 
-Each section is checked for shape by a pydantic model, then its references (groups, users, roles,
-fields, permissions, events) are resolved against the rest of the seed. A section a seed leaves out
+Each section is checked for shape by a pydantic model (`AccessSections`, part of the seed's model
+`seed.SeedIn`), then its references (groups, users, roles, fields, permissions, events) are
+resolved against the rest of the seed. A section a seed leaves out
 gets a default (`default_access`): everyone has product access to Jira Software and Jira Service
 Management, admin accounts are project Administrators, and the schemes are Jira Service
 Management's and Jira's defaults. Mistakes are one line naming file:line, as in the rest of the
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from accessq.sandbox.schemes import (
     EVENTS,
@@ -217,7 +218,9 @@ class _NotificationSchemeIn(_Shape):
     remove: dict[str | int, list[str]] = {}
 
 
-class _Sections(_Shape):
+class AccessSections(_Shape):
+    """The access sections of a seed; the seed's own model (seed.py) extends it."""
+
     site_groups: list[_GroupIn] | None = None
     application_roles: list[_AppRoleIn] | None = None
     global_permissions: dict[str, list[str]] | None = None
@@ -232,6 +235,7 @@ class _Sections(_Shape):
 
 def build_access(
     data: Mapping[str, Any],
+    shapes: AccessSections,
     *,
     fail: Fail,
     find_user: FindUser,
@@ -239,13 +243,8 @@ def build_access(
     usernames: Sequence[str],
     admin_users: Sequence[str],
 ) -> AccessSeed:
-    """The access sections of seed `data` (the others are the caller's), defaults filled in."""
-    present = {k: data[k] for k in SECTIONS if k in data}
-    try:
-        shapes = _Sections.model_validate(present)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise _shape_error(fail, present, error) from None
+    """The access sections of seed `data`, already checked for shape (`shapes`), resolved against
+    the rest of the seed, defaults filled in; `data` gives the lines of mistakes."""
     return _Resolver(data, fail, find_user, groups, usernames, admin_users).build(shapes)
 
 
@@ -258,68 +257,7 @@ def default_access(usernames: Sequence[str], admin_users: Sequence[str]) -> Acce
     lookup = {u.lower(): u for u in usernames}
     return _Resolver(
         {}, fail, lambda r: lookup.get(str(r).lower()), (), usernames, admin_users
-    ).build(_Sections())
-
-
-def _shape_error(fail: Fail, raw: Mapping[str, Any], error: Any) -> Exception:
-    loc = tuple(error["loc"])
-    about_key = error["type"] in ("extra_forbidden", "missing")
-    where, node = _located(raw, loc[:-1] if about_key else loc)
-    path = _dotted(loc[:-1] if about_key else loc)
-    if error["type"] == "extra_forbidden":
-        model = _model_at(loc[:-1])
-        known = ", ".join(model.model_fields) if model else ""
-        message = f"unknown key {loc[-1]!r}" + (f" (known: {known})" if known else "")
-    elif error["type"] == "missing":
-        message = f"missing {loc[-1]!r}"
-    elif error["type"] == "literal_error":
-        message = f"must be one of {error['ctx']['expected']}, not {node!r}"
-    else:
-        message = error["msg"][0].lower() + error["msg"][1:]
-    return fail(where, f"{path}: {message}" if path else message)
-
-
-def _located(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, Any]:
-    """(the innermost mapping along loc that knows its line, the value at loc)."""
-    where, node = raw, raw
-    for part in loc:
-        in_mapping = isinstance(node, Mapping) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_mapping or in_list):
-            break
-        node = node[part]
-        if getattr(node, "line", 0):
-            where = node
-    return where, node
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: Any = _Sections
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        annotation = model.model_fields[part].annotation if part in model.model_fields else None
-        model = next(
-            (a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)),
-            None,
-        )
-        if model is None:
-            return None
-    return model if isinstance(model, type) else None
-
-
-def _flatten(annotation: Any) -> list[Any]:
-    args = getattr(annotation, "__args__", None)
-    if not args:
-        return [annotation]
-    return [a for arg in args for a in _flatten(arg)]
+    ).build(AccessSections())
 
 
 class _Resolver:
@@ -352,7 +290,7 @@ class _Resolver:
             return self.fail_at(node[int(item[1])], f"{section}{message}")
         return self.fail_at(node, f"{section}: {message}")
 
-    def build(self, s: _Sections) -> AccessSeed:
+    def build(self, s: AccessSections) -> AccessSeed:
         site_groups = self.site_groups(s.site_groups)
         self.apps = self.app_roles(s.application_roles)
         self.roles = self.project_roles(s.project_roles)
@@ -662,6 +600,7 @@ def _unique(entries: Iterable[SeedEntry]) -> list[SeedEntry]:
 __all__ = [
     "FIELD_TYPES",
     "SECTIONS",
+    "AccessSections",
     "AccessSeed",
     "SeedAppRole",
     "SeedEntry",
