@@ -8,8 +8,9 @@ The convention (also in docs/architecture.md, "Console examples in the docs"):
   the layout, not to the output. A line holding only `...` stands for any number of lines.
 - Blocks not meant to run are marked ```sh (commands alone) or ```text (anything else).
 - Commands are `accessq ...`, optionally after `NAME=value` settings and with `> FILE` at the
-  end, or `export NAME=value ...` (for the block's later commands); they run in-process, in a fresh temporary folder holding a copy of the repository's
-  `examples/`, with no Jira settings (so the implicit sandbox, fresh in each block).
+  end, or `export NAME=value ...` (for the block's later commands). They run in-process, in a
+  fresh temporary folder holding a copy of the repository's `examples/`, with no Jira settings
+  (so the implicit sandbox, fresh in each block).
 - `<!-- console: setup=NAME -->` on the line before the fence prepares the folder first: the
   files of `tests/docs/setups/NAME/` are copied in, and the `accessq` commands in its
   `commands.txt` (one a line) run, silently. `<!-- console: serve -->` also starts a sandbox as
