@@ -48,6 +48,7 @@ from accessq.jira.retry import Pacer, RetryPolicy
 from accessq.jira.secret import Secret, register_basic
 from accessq.jira.session import PolicySession, retrying
 from accessq.model.access import Grant, Holder, Notice, RoleGroups
+from accessq.model.naming import parse_group_name
 from accessq.model.observed import Account, Flavor, ObservedComponent, ObservedJsmQueue, Target
 from accessq.model.ticket import TicketText
 
@@ -361,10 +362,20 @@ class Gateway:
         with ThreadPoolExecutor(PICKER_CONCURRENCY, thread_name_prefix="accessq-picker") as pool:
             while level:
                 refined: list[str] = []
+                whole: list[str] = []
                 for query, (groups, cut_off) in zip(level, pool.map(pick, level), strict=True):
                     names.update(g for g in groups if g.casefold().startswith(folded))
                     if cut_off:
                         refined += [query + c for c in _REFINE]
+                        # No refinement matches a group named exactly `query`, and the answer
+                        # may have cut it off behind names that contain it: ask for it by name
+                        # when it is one accessq could own (rarely: a cut-off answer that
+                        # ends on a role suffix).
+                        if parse_group_name(prefix, query) is not None:
+                            whole.append(query)
+                known = {n.casefold() for n in names}
+                whole = [q for q in whole if q.casefold() not in known]
+                names.update(q for q, ok in zip(whole, pool.map(self.group_exists, whole)) if ok)
                 level = refined
         return sorted(names, key=str.casefold)
 
