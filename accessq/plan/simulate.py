@@ -64,9 +64,7 @@ class _State:
                 self.components[f"new:{made.name}"] = ObservedComponent(
                     id=f"new:{made.name}",
                     name=made.name,
-                    description=encode_description(
-                        made.description, made.keywords, made.aliases
-                    ),
+                    description=encode_description(made.description, made.keywords, made.aliases),
                     assignee_type=made.assignee_type,
                 )
             case UpdateComponent(after=after):
