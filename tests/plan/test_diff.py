@@ -7,6 +7,7 @@ from accessq.model.naming import encode_description
 from accessq.model.observed import Account, Observed, ObservedComponent
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
+from accessq.render.blocks import describe
 from tests.plan.builders import (
     JIRA,
     TARGET,
@@ -361,3 +362,17 @@ def test_an_account_in_a_group_is_matched_by_key_not_by_name_or_email() -> None:
         }
     )
     assert diff(config, observed).is_empty
+
+
+def test_aliases_are_created_with_the_component_and_reported_when_it_is_deleted() -> None:
+    config = _config(DELTA.model_copy(update={"aliases": ["DeltaAI", "C, C++"]}))
+    create = diff(config, _observed(config)).changes[0]
+    assert create.after is not None and create.after["aliases"] == ["DeltaAI", "C, C++"]
+    assert 'aliases: DeltaAI, "C, C++"' in describe(create).details
+
+    text = encode_description("NCSA Delta", aliases=["DeltaAI"])
+    gone = ObservedComponent(id="1", name="Delta", description=text)
+    empty = _config()
+    delete = next(c for c in diff(empty, _observed(empty, gone)).changes)
+    assert delete.action == "delete_component"
+    assert delete.before is not None and delete.before["aliases"] == ["DeltaAI"]
