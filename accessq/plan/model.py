@@ -23,7 +23,8 @@ null). `Change.payload` is the same data typed per action (accessq/plan/payload.
 `update_component` carries only the fields that change, among `name`, `description` and
 `keywords` (always together: the component description is
 `model.naming.encode_description(description, keywords, aliases)`; `aliases?`: present only when
-there are some, on both sides of an update when either has some), `lead` (absent: leave the lead as it is),
+there are some, on both sides of an update when either has some), `lead` (absent: leave the lead
+as it is),
 `assignee_type`, and `managed` when a queue with `adopt: true` takes over an unmanaged component:
 before `false`, after `true`, with `description` and `keywords` always present, since writing
 them is what adds the marker. `managed` is for reviewers; apply writes nothing for it.

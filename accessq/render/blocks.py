@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
+from accessq.config.text import visible
 from accessq.plan.model import Change, Plan, TicketNote, lead_label
 from accessq.plan.payload import (
     AddMember,
@@ -70,7 +71,8 @@ def _term(term: str) -> str:
     """A term as itself, or quoted where a comma, sign, quote or hidden character would make
     the list read wrong (`+ "C, C++"` is one alias, not two)."""
     plain = term.isprintable() and term == term.strip() and term[:1] not in ("+", "-")
-    return term if plain and not {",", '"'} & set(term) else quote(term)
+    # Jira's side may hold anything: a hidden character shows as its code (`<U+202E>`).
+    return term if plain and not {",", '"'} & set(term) else quote(visible(term, limit=None))
 
 
 def _aliases(before: list[str], after: list[str]) -> str:

@@ -376,3 +376,16 @@ def test_aliases_are_created_with_the_component_and_reported_when_it_is_deleted(
     delete = next(c for c in diff(empty, _observed(empty, gone)).changes)
     assert delete.action == "delete_component"
     assert delete.before is not None and delete.before["aliases"] == ["DeltaAI"]
+
+
+def test_an_alias_update_shows_what_is_added_and_removed_with_hidden_characters_visible() -> None:
+    config = _config(DELTA.model_copy(update={"aliases": ["DeltaAI", "JS-2"]}))
+    live = encode_description("NCSA Delta", aliases=["DeltaAI", "x\u202ey"])  # hand-made in Jira
+    observed = _observed(
+        config,
+        ObservedComponent(id="1", name="Delta", description=live),
+        groups=[group("ats-delta-agents", "jdoe"), group("ats-delta-watchers", "jdoe")],
+    )
+    (update,) = diff(config, observed).changes
+    assert update.action == "update_component"
+    assert describe(update).details == ['aliases: + JS-2, - "x<U+202E>y"']
