@@ -273,6 +273,8 @@ def test_list_queues_shows_managed_and_unmanaged_queues(sandbox: Any) -> None:
     aco = rows["ACCESS-ACO-Support"]
     assert aco["kind"] == "awardee"
     assert aco["keywords"] == ["confluence", "access wiki"]
+    assert aco["aliases"] == []
+    assert rows["Jetstream-2"]["aliases"] == ["Jetstream2", "JS2"]  # read back from Jira
     assert "Ada Lovelace" in json.dumps(aco)
     table = run(sandbox, "list-queues")
     assert "ACCESS-ACO-Support" in table.stdout and "General Support" in table.stdout

@@ -234,7 +234,7 @@ class _Runner:
             case CreateComponent() as new:
                 made = jira.create_component(
                     new.name,
-                    description=encode_description(new.description, new.keywords),
+                    description=encode_description(new.description, new.keywords, new.aliases),
                     assignee_type=new.assignee_type,
                 )
                 with self._lock:
@@ -244,8 +244,9 @@ class _Runner:
                 if after.name is not None:
                     fields["name"] = after.name
                 if after.description is not None or after.keywords is not None:
+                    # The text is planned whole; aliases absent from it means none.
                     fields["description"] = encode_description(
-                        after.description or "", after.keywords or []
+                        after.description or "", after.keywords or [], after.aliases or []
                     )
                 if after.sets_lead:
                     fields["lead"] = after.lead.key if after.lead else None

@@ -370,8 +370,8 @@ class _Queue(_Located):
     aliases: list[Keyword] = Field(
         default_factory=list,
         description="Other names a ticket may use for this queue (e.g. Jetstream2 for "
-        "Jetstream-2); they route tickets here like keywords. Only in the queue file: Jira "
-        "does not hold them.",
+        "Jetstream-2); they route tickets here like keywords. Stored in the component "
+        "description (an Aliases: line), like keywords.",
     )
 
 

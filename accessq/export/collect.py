@@ -3,8 +3,8 @@
 Ownership is the plan's own (`plan.ownership.partition` with no queues configured), so whatever is
 exported as managed is exactly what a plan of the export sees as managed. Every choice aims at a
 plan of the export showing no changes; where the live state cannot be written so (a deactivated
-member, a keyword claimed twice, groups without a component), the record carries a note saying
-what a plan will still change, and the YAML shows it as a comment.
+member, a keyword or alias claimed twice, groups without a component), the record carries a note
+saying what a plan will still change, and the YAML shows it as a comment.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class ExportedQueue:
     updaters: list[Person] = field(default_factory=list)
     default_assignee: str | None = None
     keywords: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a plan of the export still changes
 
     @property
@@ -117,7 +118,9 @@ class _Collector:
         emails = Counter(email for _, email in holders)
         self.shared = {email for email, n in emails.items() if n > 1}
         self.names: set[str] = set()  # names and slugs taken, to keep the export valid
-        self.keywords: dict[tuple[str, ...], str] = {}  # keyword's routing form -> its queue
+        # A routing term's form (RP queue name, alias, keyword; as validate compares them) -> its
+        # queue: each is exported once, as validate allows.
+        self.terms: dict[tuple[str, ...], str] = {}
 
     def _accounts(self) -> list[Account]:
         found = [m for g in self.observed.groups for m in g.members]
@@ -201,7 +204,7 @@ class _Collector:
         self.names.update({fold(name), slug(name)})
         raw = decode_description(component.description)
         # What the component reads back as once written by accessq: the plan compares that.
-        text = decode_description(encode_description(raw.description, raw.keywords))
+        text = decode_description(encode_description(raw.description, raw.keywords, raw.aliases))
         notes: list[str] = []
         if nfc(name) != name:
             # The queue file is read in NFC; the plan then renames the component to that form.
@@ -228,6 +231,12 @@ class _Collector:
             kind = "awardee" if lead_routed or text.keywords else "rp"
         queue = ExportedQueue(kind=kind, name=name, description=description, adopt=adopt)
         queue.notes += notes
+        # The routing terms this queue exports; an RP queue's name is one (validate counts it).
+        taken: set[tuple[str, ...]] = set()
+        if kind == "rp":
+            taken.add(route_tokens(name))
+            self.terms.setdefault(route_tokens(name), name)
+        queue.aliases = self.own_terms(queue, text.aliases, "alias", taken)
         if not by_role:
             queue.notes.append("the queue has no groups in Jira; a plan creates them")
         if not self.has_view(name):
@@ -258,7 +267,7 @@ class _Collector:
                 )
         else:
             queue.updaters = self.people(queue, by_role.get("updaters", [None])[0], "updaters")
-            queue.keywords = self.own_keywords(queue, text.keywords)
+            queue.keywords = self.own_terms(queue, text.keywords, "keyword", taken)
             if lead_routed:
                 queue.default_assignee = self.assignee(queue, component.lead)
         return queue
@@ -334,37 +343,46 @@ class _Collector:
             return None
         return Person(account.key, name, account_id=account.key)
 
-    def own_keywords(self, queue: ExportedQueue, keywords: tuple[str, ...]) -> list[str]:
-        """The keywords this queue may claim: each once, and not already another queue's."""
+    def own_terms(
+        self,
+        queue: ExportedQueue,
+        terms: tuple[str, ...],
+        what: Literal["keyword", "alias"],
+        taken: set[tuple[str, ...]],
+    ) -> list[str]:
+        """The keywords or aliases this queue may claim: each once, and not another queue's.
+
+        `taken`: the terms this queue already exports (its RP name, its aliases); grows."""
         kept: list[str] = []
-        for keyword in keywords:
-            found = problem(keyword, one_line=True)
+        for term in terms:
+            found = problem(term, one_line=True)
             if found is not None:  # a stray line break or hidden character: the loader refuses it
                 queue.notes.append(
-                    f"keyword {_quoted(keyword)} cannot be written ({found}); it is left out, and "
+                    f"{what} {_quoted(term)} cannot be written ({found}); it is left out, and "
                     "a plan removes it from the component"
                 )
                 continue
-            if nfc(keyword) != keyword:
+            if nfc(term) != term:
                 queue.notes.append(
-                    f"keyword {_quoted(keyword)} is written in Unicode's composed form (NFC); "
+                    f"{what} {_quoted(term)} is written in Unicode's composed form (NFC); "
                     "a plan updates the component"
                 )
-                keyword = nfc(keyword)
-            if not has_letter_or_digit(keyword):
+                term = nfc(term)
+            if not has_letter_or_digit(term):
                 queue.notes.append(
-                    f"keyword {_quoted(keyword)} has no letters or digits, so it routes no "
+                    f"{what} {_quoted(term)} has no letters or digits, so it routes no "
                     "ticket; it is left out, and a plan removes it from the component"
                 )
                 continue
-            folded = route_tokens(keyword)  # compared as validate and routing compare them
-            owner = self.keywords.setdefault(folded, queue.name)
-            if owner == queue.name and folded not in {route_tokens(k) for k in kept}:
-                kept.append(keyword)
+            folded = route_tokens(term)  # compared as validate and routing compare them
+            owner = self.terms.setdefault(folded, queue.name)
+            if owner == queue.name and folded not in taken:
+                kept.append(term)
+                taken.add(folded)
                 continue
             where = "this queue" if owner == queue.name else f"queue {_quoted(owner)}"
             queue.notes.append(
-                f"keyword {_quoted(keyword)} is already claimed by {where}; it is left out, "
+                f"{what} {_quoted(term)} is already claimed by {where}; it is left out, "
                 "and a plan removes it from the component"
             )
         return kept

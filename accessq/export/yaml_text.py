@@ -158,6 +158,8 @@ def queue_lines(queue: ExportedQueue) -> list[str]:
         out.append(f"{item}adopt: true")
     if queue.description:
         out += text_block("description", queue.description, item)
+    if queue.aliases:
+        out.append(f"{item}aliases: {flow_list(queue.aliases)}")
     if queue.kind == "rp":
         out += people_lines("agents", queue.agents, item)
         if queue.watchers is not None:

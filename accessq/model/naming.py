@@ -15,6 +15,7 @@ from accessq.config.naming import group_name
 
 MARKER = "Managed by accessq."
 KEYWORDS_PREFIX = "Keywords: "
+ALIASES_PREFIX = "Aliases: "
 ROLES: tuple[Role, ...] = get_args(Role)
 RP_ROLES = RPQueue.ROLES
 AWARDEE_ROLES = AwardeeQueue.ROLES
@@ -65,12 +66,13 @@ class ComponentText:
     managed: bool
     description: str
     keywords: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 def encode_keywords(keywords: list[str] | tuple[str, ...]) -> str:
-    """The text after `Keywords: `: the comma form `a, b` when it reads back exactly (so the
-    components written before keywords could hold commas stay as they are), else a JSON list
-    (`["C, C++", "R"]`), which holds any one-line text."""
+    """The text after `Keywords: ` (and `Aliases: `): the comma form `a, b` when it reads back
+    exactly (so the components written before keywords could hold commas stay as they are), else
+    a JSON list (`["C, C++", "R"]`), which holds any one-line text."""
     comma_form = ", ".join(keywords)
     if all("," not in k and k == k.strip() and k for k in keywords) and not comma_form.startswith(
         "["
@@ -91,10 +93,19 @@ def decode_keywords(raw: str) -> tuple[str, ...]:
     return tuple(k.strip() for k in raw.split(",") if k.strip())
 
 
-def encode_description(description: str, keywords: list[str] | tuple[str, ...] = ()) -> str:
+def encode_description(
+    description: str,
+    keywords: list[str] | tuple[str, ...] = (),
+    aliases: list[str] | tuple[str, ...] = (),
+) -> str:
+    """The component description: the free text, a blank line, then the trailer lines right
+    before the marker, `Aliases:` and `Keywords:`, each only when it has terms (so a component
+    without aliases reads exactly as it did before aliases were stored)."""
     lines = [description.strip()] if description.strip() else []
     if lines:
         lines.append("")
+    if aliases:
+        lines.append(ALIASES_PREFIX + encode_keywords(aliases))
     if keywords:
         lines.append(KEYWORDS_PREFIX + encode_keywords(keywords))
     lines.append(MARKER)
@@ -106,10 +117,19 @@ def decode_description(text: str | None) -> ComponentText:
     if not lines or lines[-1].strip() != MARKER:
         return ComponentText(managed=False, description=(text or "").strip())
     body = lines[:-1]
-    keywords: tuple[str, ...] = ()
-    if body and body[-1].startswith(KEYWORDS_PREFIX):
-        keywords = decode_keywords(body.pop()[len(KEYWORDS_PREFIX) :])
-    return ComponentText(managed=True, description="\n".join(body).strip(), keywords=keywords)
+    # Only the lines right before the marker, in this order from the end: text that merely
+    # starts with `Aliases:` further up (the encoder puts a blank line after the free text)
+    # stays description.
+    found: dict[str, tuple[str, ...]] = {}
+    for prefix in (KEYWORDS_PREFIX, ALIASES_PREFIX):
+        if body and body[-1].startswith(prefix):
+            found[prefix] = decode_keywords(body.pop()[len(prefix) :])
+    return ComponentText(
+        managed=True,
+        description="\n".join(body).strip(),
+        keywords=found.get(KEYWORDS_PREFIX, ()),
+        aliases=found.get(ALIASES_PREFIX, ()),
+    )
 
 
 def jsm_queue_jql(queue_name: str) -> str:

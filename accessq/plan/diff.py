@@ -98,10 +98,13 @@ def _short(location: Location | None) -> str | None:
     return location.short if location else None
 
 
-def _normalized(description: str, keywords: list[str] | tuple[str, ...]) -> tuple[str, list[str]]:
+_Text = tuple[str, list[str], list[str]]  # a component's description, keywords, aliases
+
+
+def _normalized(description: str, keywords: list[str], aliases: list[str]) -> _Text:
     """What a component holding this text reads back as (so equal meaning is never a change)."""
-    text = decode_description(encode_description(description, keywords))
-    return text.description, list(text.keywords)
+    text = decode_description(encode_description(description, keywords, aliases))
+    return text.description, list(text.keywords), list(text.aliases)
 
 
 def _removed_person(account: Account) -> PlanPerson:
@@ -355,15 +358,16 @@ class _Planner:
         source = _short(queue.location)
         rosters = self.rosters(queue)
         keywords = queue.keywords if isinstance(queue, AwardeeQueue) else []
-        description, keywords = _normalized(queue.description, keywords)
+        text = _normalized(queue.description, keywords, queue.aliases)
 
         created: str | None = None
         if slot.component is None:
             created = self.add(
                 CreateComponent(
                     name=queue.name,
-                    description=description,
-                    keywords=keywords,
+                    description=text[0],
+                    keywords=text[1],
+                    aliases=text[2],
                     assignee_type=DEFAULT_ASSIGNEE,
                 ),
                 queue.name,
@@ -376,7 +380,7 @@ class _Planner:
         component_update = self.plan_component(
             queue,
             slot.component,
-            (description, keywords),
+            text,
             rosters,
             granted,
             created,
@@ -495,7 +499,7 @@ class _Planner:
         self,
         queue: Queue,
         component: ObservedComponent | None,
-        text: tuple[str, list[str]],
+        text: _Text,
         rosters: dict[Role, _Roster],
         granted: dict[Role, tuple[str, list[str]]],
         created: str | None,
@@ -515,9 +519,12 @@ class _Planner:
             if component.name != queue.name:
                 before["name"], after["name"] = component.name, queue.name
             decoded = decode_description(component.description)
-            if adopting or (decoded.description, list(decoded.keywords)) != text:
-                before.update(description=decoded.description, keywords=list(decoded.keywords))
-                after.update(description=text[0], keywords=text[1])
+            have = (decoded.description, list(decoded.keywords), list(decoded.aliases))
+            if adopting or have != text:
+                # Aliases on both sides when either has some (zip stops at the shorter).
+                fields = ["description", "keywords"] + (["aliases"] if have[2] or text[2] else [])
+                before.update(zip(fields, have, strict=False))
+                after.update(zip(fields, text, strict=False))
             if adopting:
                 before["managed"], after["managed"] = False, True
         have_lead = component.lead if component else None
@@ -661,6 +668,7 @@ class _Planner:
                     name=component.name,
                     description=text.description,
                     keywords=list(text.keywords),
+                    aliases=list(text.aliases),
                     lead=lead_value(component.lead),
                     assignee_type=component.assignee_type,
                 ),

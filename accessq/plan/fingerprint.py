@@ -53,8 +53,8 @@ def _slot_parts(slot: Slot, config: Config, observed: Observed) -> dict[str, Any
     parts: dict[str, Any] = {}
     queue = slot.desired
     if queue is not None:
-        # Aliases only route tickets: nothing in Jira depends on them, so no plan goes stale.
-        dumped = queue.model_dump(mode="json", exclude={"aliases"})
+        # Aliases only when there are some, so fingerprints of queues without them stay as before.
+        dumped = queue.model_dump(mode="json", exclude=None if queue.aliases else {"aliases"})
         parts["config"] = {"kind": type(queue).__name__, **dumped}
         people = [p for role in queue.ROLES for p in queue.listed(role)]
         resolved = {}

@@ -9,9 +9,9 @@ null). `Change.payload` is the same data typed per action (accessq/plan/payload.
 
 | action | before | after |
 |---|---|---|
-| create_component | null | {name, description, keywords, assignee_type} |
+| create_component | null | {name, description, keywords, aliases?, assignee_type} |
 | update_component | changed fields' old values (+ managed: false) | new values (+ managed: true) |
-| delete_component | {name, description, keywords, lead, assignee_type} | null |
+| delete_component | {name, description, keywords, aliases?, lead, assignee_type} | null |
 | create_group | null | {name} |
 | delete_group | {name, members: [account keys]} | null |
 | add_member | null | account key |
@@ -22,7 +22,9 @@ null). `Change.payload` is the same data typed per action (accessq/plan/payload.
 
 `update_component` carries only the fields that change, among `name`, `description` and
 `keywords` (always together: the component description is
-`model.naming.encode_description(description, keywords)`), `lead` (absent: leave the lead as it is),
+`model.naming.encode_description(description, keywords, aliases)`; `aliases?`: present only when
+there are some, on both sides of an update when either has some), `lead` (absent: leave the lead
+as it is),
 `assignee_type`, and `managed` when a queue with `adopt: true` takes over an unmanaged component:
 before `false`, after `true`, with `description` and `keywords` always present, since writing
 them is what adds the marker. `managed` is for reviewers; apply writes nothing for it.

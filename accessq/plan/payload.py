@@ -48,6 +48,7 @@ class ComponentFields(_Model):
     name: str | None = None
     description: str | None = None
     keywords: list[str] | None = None
+    aliases: list[str] | None = None  # set (with description) only when either side has some
     managed: bool | None = None  # for reviewers: adopting an unmanaged component
     lead: Lead | None = None
     assignee_type: str | None = None
@@ -65,9 +66,15 @@ class _OneSide(_Model):
 
     action: ClassVar[Action]
     side: ClassVar[Literal["before", "after"]]
+    # Fields left out of the plan file when empty (they read back as empty): a queue without
+    # aliases gives the plan file it gave before aliases were stored.
+    omit_empty: ClassVar[tuple[str, ...]] = ()
 
     def to_json(self) -> tuple[Any, Any]:
         value = self.model_dump(mode="json")
+        for key in self.omit_empty:
+            if not value[key]:
+                del value[key]
         return (value, None) if self.side == "before" else (None, value)
 
     @classmethod
@@ -107,7 +114,9 @@ class CreateComponent(_OneSide):
     name: str
     description: str
     keywords: list[str]
+    aliases: list[str] = []
     assignee_type: str
+    omit_empty: ClassVar[tuple[str, ...]] = ("aliases",)
 
 
 class UpdateComponent(_Model):
@@ -129,8 +138,10 @@ class DeleteComponent(_OneSide):
     name: str
     description: str
     keywords: list[str]
+    aliases: list[str] = []
     lead: Lead | None
     assignee_type: str
+    omit_empty: ClassVar[tuple[str, ...]] = ("aliases",)
 
 
 class CreateGroup(_OneSide):

@@ -64,7 +64,7 @@ class _State:
                 self.components[f"new:{made.name}"] = ObservedComponent(
                     id=f"new:{made.name}",
                     name=made.name,
-                    description=encode_description(made.description, made.keywords),
+                    description=encode_description(made.description, made.keywords, made.aliases),
                     assignee_type=made.assignee_type,
                 )
             case UpdateComponent(after=after):
@@ -76,7 +76,7 @@ class _State:
                     fields["name"] = after.name
                 if after.description is not None:
                     fields["description"] = encode_description(
-                        after.description, after.keywords or []
+                        after.description, after.keywords or [], after.aliases or []
                     )
                 if after.sets_lead:
                     fields["lead"] = _lead(after.lead)

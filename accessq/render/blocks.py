@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
+from accessq.config.text import visible
 from accessq.plan.model import Change, Plan, TicketNote, lead_label
 from accessq.plan.payload import (
     AddMember,
@@ -66,6 +67,23 @@ def _keywords(value: Any) -> str:
     return ", ".join(value) if value else "(none)"
 
 
+def _term(term: str) -> str:
+    """A term as itself, or quoted where a comma, sign, quote or hidden character would make
+    the list read wrong (`+ "C, C++"` is one alias, not two)."""
+    plain = term.isprintable() and term == term.strip() and term[:1] not in ("+", "-")
+    # Jira's side may hold anything: a hidden character shows as its code (`<U+202E>`).
+    return term if plain and not {",", '"'} & set(term) else quote(visible(term, limit=None))
+
+
+def _aliases(before: list[str], after: list[str]) -> str:
+    """`+ Jetstream2, - JS-2`: the aliases the update adds and removes (else, a reordering)."""
+    added = [f"+ {_term(a)}" for a in after if a not in before]
+    removed = [f"- {_term(a)}" for a in before if a not in after]
+    if added or removed:
+        return ", ".join(added + removed)
+    return f"{', '.join(map(_term, before))} -> {', '.join(map(_term, after))}"
+
+
 def _component_details(before: ComponentFields, after: ComponentFields) -> list[str]:
     details = []
     if after.name is not None:
@@ -74,6 +92,8 @@ def _component_details(before: ComponentFields, after: ComponentFields) -> list[
         details.append(f"description: {quote(before.description)} -> {quote(after.description)}")
     if after.keywords is not None and before.keywords != after.keywords:
         details.append(f"keywords: {_keywords(before.keywords)} -> {_keywords(after.keywords)}")
+    if after.aliases is not None and before.aliases != after.aliases:
+        details.append(f"aliases: {_aliases(before.aliases or [], after.aliases)}")
     if after.sets_lead:
         details.append(f"default assignee: {lead_label(before.lead)} -> {lead_label(after.lead)}")
     if after.assignee_type is not None and before.assignee_type != after.assignee_type:
@@ -108,6 +128,8 @@ def describe(change: Change) -> Line:
                 details.append(f"description: {quote(new.description)}")
             if new.keywords:
                 details.append(f"keywords: {_keywords(new.keywords)}")
+            if new.aliases:
+                details.append(f"aliases: {', '.join(map(_term, new.aliases))}")
             return Line(symbol, component, change.source, details)
         case UpdateComponent(before=before, after=after):
             details = _component_details(before, after) + tickets_detail(change)

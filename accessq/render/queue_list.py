@@ -46,6 +46,7 @@ def queue_rows(
             "kind": kind,
             "description": text.description,
             "keywords": list(text.keywords),
+            "aliases": list(text.aliases),
             "default_assignee": _assignee(component, known),
             "counts": {role: len(g.members) for role, g in present.items()},
             "tickets": _tickets(component.tickets, now),

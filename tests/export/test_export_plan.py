@@ -168,6 +168,49 @@ def test_a_lead_who_is_not_an_updater_and_a_keyword_claimed_twice_are_notes(
     ]
 
 
+def test_an_alias_claimed_twice_is_exported_once_with_a_note(tmp_path: Path) -> None:
+    # Hand-made in Jira: an alias twice, an alias that is another queue's keyword, an RP queue's
+    # alias that is its own name. validate refuses each, so the export keeps the first only.
+    site = Observed(
+        target=TARGET,
+        components=(
+            ObservedComponent(
+                id="1",
+                name="ACCESS-A-Support",
+                description="A\n\nAliases: JS2, Delta\nKeywords: wiki\nManaged by accessq.",
+                lead=ADA,
+                assignee_type="COMPONENT_LEAD",
+            ),
+            ObservedComponent(
+                id="2",
+                name="Jetstream-2",
+                description='B\n\nAliases: ["js2", "Jetstream-2", "WIKI", "C, C++"]\n'
+                "Managed by accessq.",
+            ),
+        ),
+        groups=(
+            group("ats-access-a-support-updaters", ADA),
+            group("ats-jetstream-2-agents", JDOE),
+            group("ats-jetstream-2-watchers", JDOE),
+        ),
+        runner=RUNNER,
+    )
+    text = export_files(site, jira(), adopt=False, split=False)["queues.yaml"]
+    assert 'alias "js2" is already claimed by queue "ACCESS-A-Support"' in text
+    assert 'alias "Jetstream-2" is already claimed by this queue' in text
+    assert 'alias "WIKI" is already claimed by queue "ACCESS-A-Support"' in text
+    config = load_texts({"q.yaml": text}, tmp_path)
+    assert {q.name: q.aliases for q in config.queues} == {
+        "ACCESS-A-Support": ["JS2", "Delta"],
+        "Jetstream-2": ["C, C++"],
+    }
+    plan = plan_of(config, site)
+    assert plan.errors == []
+    assert [(c.queue, c.before["aliases"], c.after["aliases"]) for c in plan.changes] == [
+        ("Jetstream-2", ["js2", "Jetstream-2", "WIKI", "C, C++"], ["C, C++"])
+    ]
+
+
 def test_an_empty_site_exports_a_valid_empty_configuration(tmp_path: Path) -> None:
     site = Observed(target=TARGET, runner=RUNNER)
     for split in (False, True):

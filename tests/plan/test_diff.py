@@ -7,6 +7,7 @@ from accessq.model.naming import encode_description
 from accessq.model.observed import Account, Observed, ObservedComponent
 from accessq.plan.diff import diff
 from accessq.plan.model import Plan
+from accessq.render.blocks import describe
 from tests.plan.builders import (
     JIRA,
     TARGET,
@@ -361,3 +362,30 @@ def test_an_account_in_a_group_is_matched_by_key_not_by_name_or_email() -> None:
         }
     )
     assert diff(config, observed).is_empty
+
+
+def test_aliases_are_created_with_the_component_and_reported_when_it_is_deleted() -> None:
+    config = _config(DELTA.model_copy(update={"aliases": ["DeltaAI", "C, C++"]}))
+    create = diff(config, _observed(config)).changes[0]
+    assert create.after is not None and create.after["aliases"] == ["DeltaAI", "C, C++"]
+    assert 'aliases: DeltaAI, "C, C++"' in describe(create).details
+
+    text = encode_description("NCSA Delta", aliases=["DeltaAI"])
+    gone = ObservedComponent(id="1", name="Delta", description=text)
+    empty = _config()
+    delete = next(c for c in diff(empty, _observed(empty, gone)).changes)
+    assert delete.action == "delete_component"
+    assert delete.before is not None and delete.before["aliases"] == ["DeltaAI"]
+
+
+def test_an_alias_update_shows_what_is_added_and_removed_with_hidden_characters_visible() -> None:
+    config = _config(DELTA.model_copy(update={"aliases": ["DeltaAI", "JS-2"]}))
+    live = encode_description("NCSA Delta", aliases=["DeltaAI", "x\u202ey"])  # hand-made in Jira
+    observed = _observed(
+        config,
+        ObservedComponent(id="1", name="Delta", description=live),
+        groups=[group("ats-delta-agents", "jdoe"), group("ats-delta-watchers", "jdoe")],
+    )
+    (update,) = diff(config, observed).changes
+    assert update.action == "update_component"
+    assert describe(update).details == ['aliases: + JS-2, - "x<U+202E>y"']
