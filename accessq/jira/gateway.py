@@ -375,7 +375,8 @@ class Gateway:
                             whole.append(query)
                 known = {n.casefold() for n in names}
                 whole = [q for q in whole if q.casefold() not in known]
-                names.update(q for q, ok in zip(whole, pool.map(self.group_exists, whole)) if ok)
+                found = zip(whole, pool.map(self.group_exists, whole), strict=True)
+                names.update(q for q, ok in found if ok)
                 level = refined
         return sorted(names, key=str.casefold)
 
