@@ -77,6 +77,10 @@ def load_scoped_or_raise(
 ) -> tuple[Config, FileScope | None]:
     """The configuration, completed from the folders of files given alone (see `FileScope`)."""
     result = load_config(paths, complete_folders=True)
+    if result.partial is not None and result.config is None:
+        # Files that do not make one configuration with their siblings (variants of one file,
+        # a folder of unrelated examples) are each their own configuration, as before.
+        result = load_config(paths)
     if result.config is None:
         raise ConfigError(result)
     return result.config, file_scope(result.config, result.partial)
