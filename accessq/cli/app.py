@@ -290,15 +290,15 @@ def plan(
     from accessq.cli import workflow as wf
 
     _quiet_logs(quiet)
-    only = set(queue) if queue else None
     if out is not None:
         _refuse_writing_over("--out", out, paths, "being planned")
     try:
-        config = wf.load(paths)
+        config, scoped = wf.load_scoped(paths, queue)
+        only = scoped.only
         with wf.connect(config, jira_url) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(gateway, config, only, quiet=quiet)
-        planned = wf.plan_against(config, observed, only)
+        planned = wf.plan_against(config, observed, only, scope=scoped.files)
     except wf.Stop as exc:
         raise _stopped(exc) from None
     sys.stdout.write(_render_plan(planned, fmt.value))
@@ -394,11 +394,15 @@ def apply(
     if not yes and not interactive:
         raise fail("not a terminal: re-run with --yes to apply without confirmation")
     _quiet_logs(quiet)
-    only = set(queue) if queue else None
     _check_journal_folder()  # before any write, not after the plan
     try:
         saved = wf.read_plan_file(plan_file) if plan_file else None
-        config = wf.configuration_of(saved) if saved else wf.load(paths or [])
+        if saved is not None:
+            config = wf.configuration_of(saved)
+            only, scope = None, saved.scope  # both from the saved plan, below
+        else:
+            config, scoped = wf.load_scoped(paths or [], queue)
+            only, scope = scoped.only, scoped.files
         with (
             wf.connect(config, jira_url) as gateway,
             wf.apply_lock(gateway, break_lock=break_lock) as lock,
@@ -420,7 +424,7 @@ def apply(
                 wf.check_fresh(saved, observed, config)
                 only = set(saved.only) if saved.only else None
             planned = wf.plan_against(
-                config, observed, only, force=force, allow_delete=allow_delete
+                config, observed, only, force=force, allow_delete=allow_delete, scope=scope
             )
             if saved is not None:
                 wf.check_same_changes(saved, planned.plan)

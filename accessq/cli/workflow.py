@@ -42,6 +42,31 @@ def load(paths: Sequence[Path]) -> Config:
         raise Stop(*(str(d) for d in errors)) from None
 
 
+def load_scoped(paths: Sequence[Path], queue: list[str] | None) -> tuple[Config, Scoped]:
+    """The configuration and what to plan of it: `--queue`, else the queues of files given
+    alone out of a folder configuration (`FileScope`), else everything."""
+    from accessq.config.loader import ConfigError, load_scoped_or_raise
+
+    try:
+        config, scope = load_scoped_or_raise(paths)
+    except ConfigError as exc:
+        errors = sorted(exc.result.errors, key=lambda d: d.sort_key())
+        raise Stop(*(str(d) for d in errors)) from None
+    if queue:
+        return config, Scoped(set(queue), None)
+    if scope is not None:
+        return config, Scoped(set(scope.queues), list(scope.files))
+    return config, Scoped(None, None)
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """Which queues a command plans: `only` None is all; `files` says they come from files."""
+
+    only: set[str] | None
+    files: list[str] | None
+
+
 @contextmanager
 def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
     """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox."""
@@ -147,11 +172,12 @@ def plan_against(
     *,
     force: bool = False,
     allow_delete: bool = False,
+    scope: list[str] | None = None,
 ) -> Planned:
     from accessq.plan.diff import diff
     from accessq.plan.safety import evaluate, with_overrides
 
-    plan = diff(config, observed, only=only)
+    plan = diff(config, observed, only=only, scope=scope)
     violations = with_overrides(
         evaluate(plan, config, observed), force=force, allow_delete=allow_delete
     )

@@ -190,9 +190,26 @@ def _assignees(config: Config, where: Origins) -> Iterator[Diagnostic]:
         usernames = [u.handle for u in queue.updaters]
         loc, key_path = where.locate(queue, "default_assignee")
         among = f"({', '.join(usernames)})" if usernames else "(this queue has none)"
+        if any(ch.isspace() for ch in assignee):
+            yield Diagnostic(_a_name(assignee, queue.updaters, among), loc, key_path)
+            continue
         yield Diagnostic(
             f"default assignee '{assignee}' is not one of the updaters {among}", loc, key_path
         )
+
+
+def _a_name(assignee: str, updaters: list[Updater], among: str) -> str:
+    """`default_assignee: Alan Turing`: a person's name where the ACCESS username goes."""
+    named = [u for u in updaters if fold(u.name) == fold(assignee) and u.handle]
+    wanted = (
+        f"'{named[0].handle}', the username of updater {named[0].name}"
+        if named
+        else f"the username of one of the updaters {among}"
+    )
+    return (
+        f"default assignee '{assignee}' looks like a person's name; default_assignee wants "
+        f"an ACCESS username: {wanted}"
+    )
 
 
 def _names_updater(assignee: str, updater: Updater) -> bool:

@@ -29,8 +29,9 @@ from accessq.config.models import (
     Updater,
 )
 from accessq.config.origins import Origins
-from accessq.config.queue_files import queue_files_in
+from accessq.config.queue_files import folder_siblings, queue_files_in
 from accessq.config.salvage import Kept, validate_or_salvage
+from accessq.config.selection import FileScope, file_scope
 from accessq.config.yaml_source import KeyPath, SourceError, YamlDocument, read_document
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -45,6 +46,9 @@ class LoadResult:
     files: list[Path] = field(default_factory=list)  # every file read, as the user named it
     sources: list[str] = field(default_factory=list)  # the paths as given (files or folders)
     origins: Origins | None = None  # where each queue and person came from (keys' positions)
+    # With `complete_folders`: the files given when they are only part of a folder configuration
+    # (whose other files were read too); None when the paths are the whole configuration.
+    partial: list[str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,6 +73,20 @@ def load_config_or_raise(paths: Sequence[str | os.PathLike[str]]) -> Config:
     return result.config
 
 
+def load_scoped_or_raise(
+    paths: Sequence[str | os.PathLike[str]],
+) -> tuple[Config, FileScope | None]:
+    """The configuration, completed from the folders of files given alone (see `FileScope`)."""
+    result = load_config(paths, complete_folders=True)
+    if result.partial is not None and result.config is None:
+        # Files that do not make one configuration with their siblings (variants of one file,
+        # a folder of unrelated examples) are each their own configuration, as before.
+        result = load_config(paths)
+    if result.config is None:
+        raise ConfigError(result)
+    return result.config, file_scope(result.config, result.partial)
+
+
 @dataclass
 class _FileConfig:
     """What one file contributes; queues keep their index in that file for positions."""
@@ -83,10 +101,17 @@ class _FileConfig:
     retired: list[tuple[int, RetiredQueue]] = field(default_factory=list)
 
 
-def load_config(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
+def load_config(
+    paths: Sequence[str | os.PathLike[str]], *, complete_folders: bool = False
+) -> LoadResult:
+    """`complete_folders`: a file given alone whose folder holds more queue files is read with
+    them (its `jira:`, its other queues, its retired queues) and recorded in `partial`."""
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     files = _expand(paths, errors, warnings)
+    partial: list[str] | None = None
+    if complete_folders and not errors:
+        files, partial = _complete(files)
     parsed: list[_FileConfig] = []
     for path, shown in files:
         try:
@@ -108,7 +133,22 @@ def load_config(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
         files=[Path(shown) for _, shown in files],
         sources=[os.fspath(p) for p in paths],
         origins=origins,
+        partial=partial,
     )
+
+
+def _complete(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str]], list[str] | None]:
+    """The files plus the missing siblings of each folder a given file belongs to."""
+    seen = {path.resolve() for path, _ in files}
+    added: list[tuple[Path, str]] = []
+    for path, shown in files:
+        for sibling in folder_siblings(path):
+            if sibling.resolve() not in seen:
+                seen.add(sibling.resolve())
+                added.append((sibling, os.path.join(os.path.dirname(shown), sibling.name)))
+    if not added:
+        return files, None
+    return files + added, [shown for _, shown in files]
 
 
 def _expand(

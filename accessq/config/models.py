@@ -124,6 +124,18 @@ Username = Annotated[
     AfterValidator(_username),
 ]
 AccountId = Annotated[str, Field(min_length=1), AfterValidator(_account_id)]
+
+
+def _assignee(value: str) -> str:
+    # Spaces are left to the cross-queue check, which knows the updaters and so can say whose
+    # username a name like "Alan Turing" should have been.
+    found = text.problem(value, one_line=True)
+    if found is not None:
+        raise ValueError(found)
+    return value
+
+
+Assignee = Annotated[str, Field(min_length=1), AfterValidator(_assignee)]
 QueueName = Annotated[
     str,
     Field(min_length=1, max_length=255, json_schema_extra={"pattern": ONE_LINE_PATTERN}),
@@ -410,7 +422,7 @@ class AwardeeQueue(_Queue):
     updaters: list[Updater] = Field(
         default_factory=list, description="People who can update the queue's tickets."
     )
-    default_assignee: AccountId | None = Field(
+    default_assignee: Assignee | None = Field(
         default=None,
         description="ACCESS username of the default assignee, one of the updaters (or the "
         "account_id of an updater listed without a username).",

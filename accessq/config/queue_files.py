@@ -9,11 +9,15 @@ files (`.draft.yaml`, editor backups) excepted; subfolders are not read.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 QUEUE_SUFFIXES = (".yaml", ".yml")
+# A top-level key only queue files have (`version:` is not one: docker-compose files have it too).
+_QUEUE_KEY = re.compile(rb"^(?:rp_queues|awardee_queues|retired_queues|jira|safety)[ \t]*:", re.M)
+_SNIFF_BYTES = 5 * 1024 * 1024  # the loader's own limit per file
 
 
 def is_queue_file(path: Path) -> bool:
@@ -64,3 +68,26 @@ def holding_configuration(folder: Path, sources: Sequence[Path]) -> Path | None:
         if _same(folder, where):
             return source
     return None
+
+
+def folder_siblings(path: Path) -> list[Path]:
+    """The other queue files of the folder configuration a file given alone belongs to.
+
+    A sibling counts when it is a queue file by name and has a top-level key of the queue
+    language: a stray `mkdocs.yml` next to a single `queues.yaml` keeps that file a whole
+    configuration. A sibling that cannot be read counts too, so its error is seen rather than
+    its queues planned for deletion.
+    """
+    found = []
+    for other in queue_files_in(path.parent):
+        if _same(other, path):
+            continue
+        try:
+            with other.open("rb") as stream:
+                head = stream.read(_SNIFF_BYTES)
+        except OSError:
+            found.append(other)
+            continue
+        if _QUEUE_KEY.search(head):
+            found.append(other)
+    return found

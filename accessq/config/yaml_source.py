@@ -8,6 +8,7 @@ its size, its node count, its nesting, its aliases and what they expand to ("bil
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -226,6 +227,9 @@ def _compose(text: str, shown: str) -> Node | None:
 
 def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
+    plain = _plain_words(exc, mark)
+    if plain is not None and mark is not None:
+        return Diagnostic(plain, _mark(shown, mark))
     message = f"invalid YAML: {exc.problem or exc.context}"
     if (
         exc.context
@@ -238,6 +242,31 @@ def _marked(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     if any(sign in message for sign in _INDENTATION_SIGNS):
         message += "; check the indentation"
     return Diagnostic(message, _mark(shown, mark) if mark else _at(shown, 1, 1))
+
+
+# `key: value: more`: the line's first key, then a value holding ": " of its own.
+_VALUE_WITH_COLON = re.compile(r"^\s*(?:-\s+)*([^\s#:{}\[\]\"',][^:#]*?)\s*:\s+[^\s\"'{\[|>&*!]")
+
+
+def _plain_words(exc: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> str | None:
+    """pyyaml's words for the two slips people make most, said in the queue language."""
+    if mark is None:
+        return None
+    if exc.problem and "'\\t'" in exc.problem:  # "found character '\t' that cannot start ..."
+        return "a tab character; YAML indents with spaces"
+    if exc.problem == "mapping values are not allowed here" and isinstance(mark.buffer, str):
+        start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+        line = mark.buffer[start : mark.pointer]
+        found = _VALUE_WITH_COLON.match(line)
+        if found is not None:
+            key = found.group(1).strip()
+            value = mark.buffer[start:].split("\n", 1)[0][found.end() - 1 :]
+            value = value.split(" #", 1)[0].strip()
+            return (
+                f"the value of '{key}' holds ': ', which YAML reads as a new key; quote the "
+                f"value: {key}: {json.dumps(value, ensure_ascii=False)}"
+            )
+    return None
 
 
 def _check_expansion(root: Node, shown: str) -> None:

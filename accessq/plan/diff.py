@@ -10,6 +10,7 @@ account key.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from accessq.config.models import (
 )
 from accessq.config.naming import group_name, slug
 from accessq.config.people import lookup_key
+from accessq.config.selection import is_selected
 from accessq.model.naming import (
     DEFAULT_ASSIGNEE,
     LEAD_ASSIGNEE,
@@ -74,9 +76,18 @@ from accessq.plan.payload import (
 JSM_OFF_NOTE = "JSM queue views are not managed (jsm_queues: false)."
 
 
-def diff(config: Config, observed: Observed, *, only: set[str] | None = None) -> Plan:
-    """The plan that makes `observed` match `config`; with `only`, just those queues."""
-    return _Planner(config, observed).plan(only)
+def diff(
+    config: Config,
+    observed: Observed,
+    *,
+    only: set[str] | None = None,
+    scope: Sequence[str] | None = None,
+) -> Plan:
+    """The plan that makes `observed` match `config`; with `only`, just those queues.
+
+    `scope`: the files `only` comes from (`config.selection.FileScope`), not `--queue`.
+    """
+    return _Planner(config, observed).plan(only, scope)
 
 
 @dataclass(frozen=True)
@@ -127,10 +138,10 @@ class _Planner:
 
     # -- the whole plan -------------------------------------------------------------------------
 
-    def plan(self, only: set[str] | None) -> Plan:
+    def plan(self, only: set[str] | None, scope: Sequence[str] | None = None) -> Plan:
         part = partition(self.config, self.observed)
         slots = [s for s in part.slots if selected(s, only)]
-        if only is not None:
+        if only is not None and scope is None:  # a file's names need no check: it defines them
             self._unknown_names(only, slots)
         if not self.config.jira.jsm_queues:
             self.notes.append(JSM_OFF_NOTE)
@@ -170,7 +181,9 @@ class _Planner:
                 f"Groups not named as accessq names its groups are not accessq's and are left "
                 f"alone: {names}."
             )
-        if only is not None:
+        if only is not None and scope is not None:
+            self.notes.append(_scope_note(scope, self.config, only))
+        elif only is not None:
             self.notes.append(
                 "Planned only the queues selected with --queue: "
                 + ", ".join(sorted(only, key=str.casefold))
@@ -187,6 +200,7 @@ class _Planner:
             errors=sorted(self.errors, key=PlanError.sort_key),
             notes=self.notes,
             only=sorted(only, key=str.casefold) if only is not None else None,
+            scope=list(scope) if scope is not None else None,
             fingerprint_parts=parts,
         )
 
@@ -723,3 +737,18 @@ class _Planner:
 
 def _open_note(component: ObservedComponent) -> TicketNote:
     return TicketNote(open=component.tickets.open if component.tickets else None)
+
+
+def _scope_note(scope: Sequence[str], config: Config, only: set[str]) -> str:
+    """What a plan of some files of a folder configuration leaves out, and how to see it."""
+    mine = sum(1 for q in config.queues if is_selected(q, only))
+    others = len(config.queues) - mine
+    return (
+        f"Planned {_count(mine, 'queue')} of {', '.join(scope)} only; the other "
+        f"{_count(others, 'configured queue')} of the folder were not compared, and no queue "
+        "outside these files is deleted (plan the folder to see everything)."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

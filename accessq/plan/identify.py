@@ -108,7 +108,19 @@ def identify(
     )
 
 
+SANDBOX_PEOPLE_HINT = (
+    "the local sandbox knows only its demo people (Jane Doe <jdoe@illinois.example.edu>, "
+    "Raj Patel, Maria Garcia and the others of examples/queues.yaml); to try someone else, add "
+    "them under users: in a seed file and run `accessq sandbox reset --seed FILE` "
+    "(docs/sandbox.md, Seed format)"
+)
+
+
 def _unresolved(person: Person, who: str, where: str, observed: Observed) -> str:
+    if observed.target.sandbox:
+        # A real colleague is never in the sandbox: checking their email or account_id would
+        # send the team hunting for a mistake they did not make.
+        return f"no Jira account found for {who} ({where}): {SANDBOX_PEOPLE_HINT}"
     if person.account_id:
         hint = "check the account_id"
     elif isinstance(person, Updater):

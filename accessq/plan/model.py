@@ -299,7 +299,9 @@ class Plan(_Model):
     # applies the rest unless --strict. Errors without a queue stop the whole plan.
     skipped: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    only: list[str] | None = None  # the queues `--queue` restricted this plan to
+    only: list[str] | None = None  # the queues `--queue` (or `scope`) restricted this plan to
+    # The files given alone out of a folder configuration: `only` is the queues they define.
+    scope: list[str] | None = None
     fingerprint_parts: dict[str, str] = Field(default_factory=dict)
     # The configuration the plan was made from, set only in files saved by `plan --out`, so
     # `apply --plan` can recompute the fingerprint without the YAML.

@@ -22,6 +22,8 @@ from tests.plan.builders import (
 from tests.plan.builders import config_of as _config
 from tests.plan.builders import observed_of as _observed
 
+REAL = TARGET.model_copy(update={"sandbox": False})  # not the sandbox: the hints for a real Jira
+
 
 def _actions(plan: Plan) -> list[tuple[str, str]]:
     return [(c.action, c.target) for c in plan.changes]
@@ -107,7 +109,7 @@ def test_people_missing_from_the_directory_or_deactivated_are_errors_at_their_li
         managed("1", "Delta"),
         groups=[group("ats-delta-agents", "bcarter"), group("ats-delta-watchers", "bcarter")],
     )
-    plan = diff(config, observed)
+    plan = diff(config, observed.model_copy(update={"target": REAL}))  # a real Jira's words
     assert [str(e) for e in plan.errors] == [
         "queues.yaml:5:7: error: no Jira account found for Jane Roe <jroe@x.edu> (Delta agents): "
         "check the email, or give the person's account_id: if Jira hides their email",
@@ -124,7 +126,7 @@ def test_people_missing_from_the_directory_or_deactivated_are_errors_at_their_li
 def test_an_updater_without_an_account_is_named_by_the_email_their_username_maps_to() -> None:
     queue = AwardeeQueue(name="ACCESS-X", updaters=[updater("alovelace", 9)]).at(at(8))
     config = _config(queue)
-    plan = diff(config, Observed(target=TARGET))
+    plan = diff(config, Observed(target=REAL))
     assert [e.message for e in plan.errors] == [
         "no Jira account found for Ada Lovelace <alovelace@access.example.org> "
         "(ACCESS username alovelace) (ACCESS-X updaters): check the username and "
