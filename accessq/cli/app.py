@@ -232,7 +232,7 @@ def _say(message: str, quiet: bool) -> None:
 
 
 def _quiet_logs(quiet: bool) -> None:
-    """--quiet also silences accessq's warnings (e.g. a long rate-limit wait); errors stay."""
+    """--quiet also silences accessq's logged warnings (and retry waits: `wf.connect`)."""
     if quiet:
         import logging
 
@@ -288,7 +288,7 @@ def plan(
         _refuse_writing_over("--out", out, paths, "being planned")
     try:
         config = wf.load(paths)
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(gateway, config, only, quiet=quiet)
         planned = wf.plan_against(config, observed, only)
@@ -377,7 +377,7 @@ def apply(
         saved = wf.read_plan_file(plan_file) if plan_file else None
         config = wf.configuration_of(saved) if saved else wf.load(paths or [])
         with (
-            wf.connect(config, jira_url) as gateway,
+            wf.connect(config, jira_url, quiet=quiet) as gateway,
             wf.apply_lock(gateway, break_lock=break_lock) as lock,
         ):
             # Read, plan and write under the lock: no other apply changes Jira in between.
@@ -513,7 +513,7 @@ def _read_site(
     _quiet_logs(quiet)
     try:
         config = wf.load(paths) if paths else Config(version=1)
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             return config, wf.read(gateway, config, None, quiet=quiet, totals=totals)
     except wf.Stop as exc:
         raise _stopped(exc) from None

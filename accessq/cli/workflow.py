@@ -43,14 +43,19 @@ def load(paths: Sequence[Path]) -> Config:
 
 
 @contextmanager
-def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
-    """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox."""
+def connect(config: Config, jira_url: str | None, *, quiet: bool = False) -> Iterator[Gateway]:
+    """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox.
+
+    Unless quiet, every long retry wait is one line on stderr (`progress.notice`).
+    """
+    from accessq.cli.progress import notice
     from accessq.jira.connection import ConnectionSettings, open_gateway
     from accessq.jira.errors import GatewayError
 
+    on_wait = None if quiet else lambda wait: notice(wait.describe())
     try:
         settings = ConnectionSettings.resolve(config.jira, url=jira_url)
-        with open_gateway(settings) as gateway:
+        with open_gateway(settings, on_wait=on_wait) as gateway:
             yield gateway
     except GatewayError as exc:
         raise Stop(f"error: {exc}") from None
