@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they need wh
     from accessq.jira.gateway import Gateway
     from accessq.model.observed import Observed
     from accessq.plan.model import Plan
+    from accessq.plan.safety import Violation
     from accessq.render.plan import Format
 
 
@@ -240,6 +241,11 @@ def _quiet_logs(quiet: bool) -> None:
 
 
 def _render_plan(planned: Planned, fmt: str) -> str:
+    return render_plan(planned.plan, fmt, planned.violations)
+
+
+def render_plan(plan_: Plan, fmt: str, violations: Sequence[Violation] = ()) -> str:
+    """The plan as `plan` prints it (and `show` prints a saved one)."""
     import shutil
 
     from accessq.render.color import use_color
@@ -247,21 +253,21 @@ def _render_plan(planned: Planned, fmt: str) -> str:
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
-    if width < 1000 and _holds_secret(planned):
+    if width < 1000 and _holds_secret(plan_, violations):
         width = 1000  # a token Jira handed back as a name stays whole, so the mask sees it
     return render(
-        planned.plan,
+        plan_,
         cast("Format", fmt),
         color=use_color(sys.stdout),
         width=max(60, width),
-        violations=planned.violations,
+        violations=violations,
     )
 
 
-def _holds_secret(planned: Planned) -> bool:
+def _holds_secret(plan_: Plan, violations: Sequence[Violation]) -> bool:
     from accessq.jira.secret import redact
 
-    text = planned.plan.model_dump_json() + "".join(v.message for v in planned.violations)
+    text = plan_.model_dump_json() + "".join(v.message for v in violations)
     return redact(text) != text
 
 
@@ -269,7 +275,13 @@ def _holds_secret(planned: Planned) -> bool:
 def plan(
     paths: PathsArg,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Save the plan (JSON) for `apply --plan`.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Save the plan (JSON) for `apply --plan` and `show`.",
+        ),
     ] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     detailed_exitcode: Annotated[
@@ -682,3 +694,4 @@ def main() -> None:
 # Commands in their own modules register on `app` when imported.
 from accessq.cli import cmd_doctor as _cmd_doctor  # noqa: E402,F401  (registers the command)
 from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
+from accessq.cli import cmd_show as _cmd_show  # noqa: E402,F401

@@ -201,16 +201,23 @@ def read_plan_file(path: Path) -> Plan:
         ) from None
 
 
+def check_intact(saved: Plan) -> None:
+    """Refuse a plan file whose fingerprint does not match its own parts (edited by hand)."""
+    from accessq.plan.fingerprint import combine
+
+    if combine(saved.fingerprint_parts) != saved.fingerprint:
+        raise Stop("error: the plan file was altered after it was saved; make the plan again")
+
+
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
     """Refuse a saved plan whose Jira or configuration changed since it was made."""
-    from accessq.plan.fingerprint import combine, describe_drift, fingerprint_parts
+    from accessq.plan.fingerprint import describe_drift, fingerprint_parts
 
     if saved.target.url != fresh.target.url or saved.target.project != fresh.target.project:
         raise Stop(
             f"error: the plan was made for {saved.target.describe()}, not {fresh.target.describe()}"
         )
-    if combine(saved.fingerprint_parts) != saved.fingerprint:
-        raise Stop("error: the plan file was altered after it was saved; make the plan again")
+    check_intact(saved)
     only = set(saved.only) if saved.only else None
     parts = fingerprint_parts(fresh, config, only=only)
     if parts != saved.fingerprint_parts:
