@@ -552,8 +552,27 @@ def list_queues(
             members=members,
             prefix=config.jira.group_prefix,
             color=use_color(sys.stdout),
+            width=_table_width() if fmt is ListFormat.table else None,
         )
     )
+
+
+PIPED_WIDTH = 120  # a table written to a file or a pipe with no COLUMNS: wide enough for logs
+
+
+def _table_width() -> int:
+    """COLUMNS when set (as `shutil` and shells read it), else the terminal's, else PIPED_WIDTH."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = PIPED_WIDTH
+    return max(40, width)  # narrower, nothing readable fits anyway
 
 
 @app.command()
