@@ -20,7 +20,7 @@ try:  # typer vendors click from 0.2x on; before that it depends on it
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment]
 
-from accessq.cli.exit_codes import ExitCode
+from accessq.cli.exit_codes import ExitCode, exit_code_help
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply.engine import ApplyResult
@@ -40,6 +40,12 @@ class _OneLineErrors(TyperGroup):
     `plan --detailed-exitcode` uses for "changes present": a mistyped flag in CI must not read
     as a successful plan.
     """
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _human_metavars(command)
+        return command
 
     def main(
         self,
@@ -86,16 +92,75 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
+def _human_metavars(command: Any) -> None:
+    """Help shows FILE, N, [a|b], not typer's type names (`<list[Path]>`, `<int range>`)."""
+    from typer.core import TyperArgument, TyperOption
+
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # the metavar says it: PATHS...
+            continue
+        if not isinstance(param, TyperOption) or param.is_flag or param.metavar is not None:
+            continue
+        kind = param.type_descriptor
+        if kind.is_choice:
+            param.metavar = "[" + "|".join(str(getattr(c, "value", c)) for c in kind.choices) + "]"
+        elif kind.is_path:
+            param.metavar = "FILE"
+        elif kind.is_ranged or param.bare_type() in ("int", "list[int]"):
+            param.metavar = "N"
+        else:
+            param.metavar = "TEXT"
+
+
+ENVIRONMENT_HELP = """\b
+Environment:
+  ACCESSQ_JIRA_URL         Jira base URL, or `sandbox`; unset: the local sandbox
+  ACCESSQ_JIRA_USER        Cloud: the account's email, with ACCESSQ_JIRA_TOKEN
+  ACCESSQ_JIRA_TOKEN       Cloud: its API token
+  ACCESSQ_JIRA_PAT         Data Center: a personal access token
+  ACCESSQ_JIRA_PROJECT     the project key (over jira.project; default ATS)
+  ACCESSQ_JIRA_RATE_LIMIT  requests per second at most (0: no limit)
+  CI                       set: an unset ACCESSQ_JIRA_URL is an error
+  NO_COLOR                 set: no colour
+  COLUMNS                  the width of list-queues tables"""
+
+
+def _exit_codes_help() -> str:
+    return "\b\nExit codes:\n" + exit_code_help()
+
+
+MAIN_EPILOG = f"""\b
+Examples:
+  accessq validate queues/
+  accessq plan queues/ -o plan.json
+  accessq show plan.json --format markdown
+  accessq apply --plan plan.json
+  accessq list-queues
+
+{ENVIRONMENT_HELP}
+
+{_exit_codes_help()}
+
+Shell completion: accessq --install-completion"""
+
 app = typer.Typer(
     cls=_OneLineErrors,
     name="accessq",
     help="ACCESS ticket-routing queues in Jira Service Management, kept as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: fast, and no type column beside the metavars
+    epilog=MAIN_EPILOG,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-sandbox_app = typer.Typer(help="The local Jira-compatible sandbox server.", no_args_is_help=True)
+sandbox_app = typer.Typer(
+    cls=_OneLineErrors,  # for its metavars; only the root's main() runs
+    help="The local Jira-compatible sandbox server.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(sandbox_app, name="sandbox")
 
 JOURNAL_DIR = Path(".accessq/journal")
@@ -131,7 +196,11 @@ class Flavor(StrEnum):
 
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(help="Queue files, or folders of *.yaml / *.yml files.", show_default=False),
+    typer.Argument(
+        metavar="PATHS",
+        help="Queue files, or folders of *.yaml / *.yml files.",
+        show_default=False,
+    ),
 ]
 
 
@@ -183,17 +252,22 @@ JiraUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--jira-url",
+        metavar="URL",
         help="Jira base URL (overrides ACCESSQ_JIRA_URL and jira.url); none: the local sandbox.",
         show_default=False,
     ),
 ]
 QueueOpt = Annotated[
     list[str] | None,
-    typer.Option("--queue", help="Only these queues (repeatable).", show_default=False),
+    typer.Option(
+        "--queue", metavar="QUEUE", help="Only this queue (repeatable).", show_default=False
+    ),
 ]
 ConfigPathsOpt = Annotated[
     list[Path] | None,
-    typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
+    typer.Option(
+        "--config", "-c", metavar="FILE", help="Queue files for the jira: settings (repeatable)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
@@ -271,7 +345,23 @@ def _holds_secret(plan_: Plan, violations: Sequence[Violation]) -> bool:
     return redact(text) != text
 
 
-@app.command()
+PLAN_EPILOG = f"""\b
+Examples:
+  accessq plan queues/
+  accessq plan queues/ -o plan.json --detailed-exitcode
+  accessq plan queues/ --queue Anvil --format markdown
+
+{_exit_codes_help()}"""
+
+APPLY_EPILOG = f"""\b
+Examples:
+  accessq apply queues/
+  accessq apply --plan plan.json --yes
+
+{_exit_codes_help()}"""
+
+
+@app.command(epilog=PLAN_EPILOG)
 def plan(
     paths: PathsArg,
     out: Annotated[
@@ -337,14 +427,17 @@ def plan(
         raise typer.Exit(ExitCode.CHANGES)
 
 
-@app.command()
+@app.command(epilog=APPLY_EPILOG)
 def apply(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Queue files or folders (or use --plan).", show_default=False),
+        typer.Argument(
+            metavar="PATHS", help="Queue files or folders (or use --plan).", show_default=False
+        ),
     ] = None,
     plan_file: Annotated[
-        Path | None, typer.Option("--plan", help="Apply a plan saved by `plan --out`.")
+        Path | None,
+        typer.Option("--plan", metavar="FILE", help="Apply a plan saved by `plan --out`."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     force: Annotated[
@@ -531,7 +624,11 @@ def _read_site(
         raise _stopped(exc) from None
 
 
-@app.command("list-queues")
+@app.command(
+    "list-queues",
+    epilog="Example: accessq list-queues --members --config queues/  "
+    "(tables fit the terminal, or COLUMNS; --format yaml shows every column)",
+)
 def list_queues(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
     members: Annotated[bool, typer.Option("--members", help="List the people too.")] = False,
@@ -578,10 +675,12 @@ def _table_width() -> int:
 @app.command()
 def export(
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
     split: Annotated[
-        Path | None, typer.Option("--split", help="Write one file per queue into FOLDER.")
+        Path | None,
+        typer.Option("--split", metavar="FOLDER", help="Write one file per queue into FOLDER."),
     ] = None,
     adopt: Annotated[
         bool,
