@@ -98,13 +98,14 @@ def _human_metavars(command: Any) -> None:
 
     for param in command.params:
         if isinstance(param, TyperArgument):
-            param.display_type_rich = lambda ctx: None  # the metavar says it: PATHS...
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # PATHS
             continue
         if not isinstance(param, TyperOption) or param.is_flag or param.metavar is not None:
             continue
         kind = param.type_descriptor
         if kind.is_choice:
-            param.metavar = "[" + "|".join(str(getattr(c, "value", c)) for c in kind.choices) + "]"
+            names = (str(getattr(c, "value", c)) for c in kind.choices or ())
+            param.metavar = "[" + "|".join(names) + "]"
         elif kind.is_path:
             param.metavar = "FILE"
         elif kind.is_ranged or param.bare_type() in ("int", "list[int]"):
