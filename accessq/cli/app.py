@@ -340,9 +340,12 @@ def render_plan(plan_: Plan, fmt: str, violations: Sequence[Violation] = ()) -> 
 
 
 def _holds_secret(plan_: Plan, violations: Sequence[Violation]) -> bool:
+    return _holds_secret_text(plan_.model_dump_json() + "".join(v.message for v in violations))
+
+
+def _holds_secret_text(text: str) -> bool:
     from accessq.jira.secret import redact
 
-    text = plan_.model_dump_json() + "".join(v.message for v in violations)
     return redact(text) != text
 
 
@@ -643,16 +646,20 @@ def list_queues(
 
     config, observed = _read_site(paths, jira_url, quiet=quiet, totals=True)
 
-    sys.stdout.write(
-        render_queue_list(
+    def listing(width: int | None) -> str:
+        return render_queue_list(
             observed,
             fmt.value,
             members=members,
             prefix=config.jira.group_prefix,
             color=use_color(sys.stdout),
-            width=_table_width() if fmt is ListFormat.table else None,
+            width=width,
         )
-    )
+
+    width = _table_width() if fmt is ListFormat.table else None
+    if width is not None and _holds_secret_text(listing(None)):
+        width = None  # a token Jira handed back stays whole and in view, so the mask sees it
+    sys.stdout.write(listing(width))
 
 
 PIPED_WIDTH = 120  # a table written to a file or a pipe with no COLUMNS: wide enough for logs
