@@ -21,7 +21,7 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ("args", "message"),
     [
         (["plan", "q.yaml", "--detailed-exitcod"], "error: No such option: --detailed-exitcod"),
-        (["plan"], "error: Missing argument 'paths'."),
+        (["plan"], "error: Missing argument 'PATHS'."),
         (["plan", "q.yaml", "--format", "xml"], "error: Invalid value for '--format'"),
         (["apply", "q.yaml", "--concurrency", "0"], "error: Invalid value for '--concurrency'"),
         (["bogus"], "error: No such command 'bogus'."),

@@ -20,7 +20,7 @@ try:  # typer vendors click from 0.2x on; before that it depends on it
 except ImportError:  # pragma: no cover - older typer
     from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,assignment]
 
-from accessq.cli.exit_codes import ExitCode
+from accessq.cli.exit_codes import ExitCode, exit_code_help
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     from accessq.apply.engine import ApplyResult
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they need wh
     from accessq.jira.gateway import Gateway
     from accessq.model.observed import Observed
     from accessq.plan.model import Plan
+    from accessq.plan.safety import Violation
     from accessq.render.plan import Format
 
 
@@ -39,6 +40,12 @@ class _OneLineErrors(TyperGroup):
     `plan --detailed-exitcode` uses for "changes present": a mistyped flag in CI must not read
     as a successful plan.
     """
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _human_metavars(command)
+        return command
 
     def main(
         self,
@@ -85,16 +92,76 @@ class _OneLineErrors(TyperGroup):
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
+def _human_metavars(command: Any) -> None:
+    """Help shows FILE, N, [a|b], not typer's type names (`<list[Path]>`, `<int range>`)."""
+    from typer.core import TyperArgument, TyperOption
+
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # PATHS
+            continue
+        if not isinstance(param, TyperOption) or param.is_flag or param.metavar is not None:
+            continue
+        kind = param.type_descriptor
+        if kind.is_choice:
+            names = (str(getattr(c, "value", c)) for c in kind.choices or ())
+            param.metavar = "[" + "|".join(names) + "]"
+        elif kind.is_path:
+            param.metavar = "FILE"
+        elif kind.is_ranged or param.bare_type() in ("int", "list[int]"):
+            param.metavar = "N"
+        else:
+            param.metavar = "TEXT"
+
+
+ENVIRONMENT_HELP = """\b
+Environment:
+  ACCESSQ_JIRA_URL         Jira base URL, or `sandbox`; unset: the local sandbox
+  ACCESSQ_JIRA_USER        Cloud: the account's email, with ACCESSQ_JIRA_TOKEN
+  ACCESSQ_JIRA_TOKEN       Cloud: its API token
+  ACCESSQ_JIRA_PAT         Data Center: a personal access token
+  ACCESSQ_JIRA_PROJECT     the project key (over jira.project; default ATS)
+  ACCESSQ_JIRA_RATE_LIMIT  requests per second at most (0: no limit)
+  CI                       set: an unset ACCESSQ_JIRA_URL is an error
+  NO_COLOR                 set: no colour
+  COLUMNS                  the width of list-queues tables"""
+
+
+def _exit_codes_help() -> str:
+    return "\b\nExit codes:\n" + exit_code_help()
+
+
+MAIN_EPILOG = f"""\b
+Examples:
+  accessq validate queues/
+  accessq plan queues/ -o plan.json
+  accessq show plan.json --format markdown
+  accessq apply --plan plan.json
+  accessq list-queues
+
+{ENVIRONMENT_HELP}
+
+{_exit_codes_help()}
+
+Shell completion: accessq --install-completion"""
+
 app = typer.Typer(
     cls=_OneLineErrors,
     name="accessq",
     help="ACCESS ticket-routing queues in Jira Service Management, kept as code.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: fast, and no type column beside the metavars
+    epilog=MAIN_EPILOG,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-sandbox_app = typer.Typer(help="The local Jira-compatible sandbox server.", no_args_is_help=True)
+sandbox_app = typer.Typer(
+    cls=_OneLineErrors,  # for its metavars; only the root's main() runs
+    help="The local Jira-compatible sandbox server.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(sandbox_app, name="sandbox")
 
 JOURNAL_DIR = Path(".accessq/journal")
@@ -130,7 +197,11 @@ class Flavor(StrEnum):
 
 PathsArg = Annotated[
     list[Path],
-    typer.Argument(help="Queue files, or folders of *.yaml / *.yml files.", show_default=False),
+    typer.Argument(
+        metavar="PATHS",
+        help="Queue files, or folders of *.yaml / *.yml files.",
+        show_default=False,
+    ),
 ]
 
 
@@ -182,17 +253,22 @@ JiraUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--jira-url",
+        metavar="URL",
         help="Jira base URL (overrides ACCESSQ_JIRA_URL and jira.url); none: the local sandbox.",
         show_default=False,
     ),
 ]
 QueueOpt = Annotated[
     list[str] | None,
-    typer.Option("--queue", help="Only these queues (repeatable).", show_default=False),
+    typer.Option(
+        "--queue", metavar="QUEUE", help="Only this queue (repeatable).", show_default=False
+    ),
 ]
 ConfigPathsOpt = Annotated[
     list[Path] | None,
-    typer.Option("--config", "-c", help="Queue files for the jira: settings (optional)."),
+    typer.Option(
+        "--config", "-c", metavar="FILE", help="Queue files for the jira: settings (repeatable)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
@@ -232,7 +308,7 @@ def _say(message: str, quiet: bool) -> None:
 
 
 def _quiet_logs(quiet: bool) -> None:
-    """--quiet also silences accessq's warnings (e.g. a long rate-limit wait); errors stay."""
+    """--quiet also silences accessq's logged warnings (and retry waits: `wf.connect`)."""
     if quiet:
         import logging
 
@@ -247,6 +323,11 @@ def output_width() -> int:
 
 
 def _render_plan(planned: Planned, fmt: str) -> str:
+    return render_plan(planned.plan, fmt, planned.violations)
+
+
+def render_plan(plan_: Plan, fmt: str, violations: Sequence[Violation] = ()) -> str:
+    """The plan as `plan` prints it (and `show` prints a saved one)."""
     import shutil
 
     from accessq.render.color import use_color
@@ -254,29 +335,54 @@ def _render_plan(planned: Planned, fmt: str) -> str:
 
     # On a terminal, wrap to it; in a file, a pipe or a CI log, never split a name mid-word.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
-    if width < 1000 and _holds_secret(planned):
+    if width < 1000 and _holds_secret(plan_, violations):
         width = 1000  # a token Jira handed back as a name stays whole, so the mask sees it
     return render(
-        planned.plan,
+        plan_,
         cast("Format", fmt),
         color=use_color(sys.stdout),
         width=max(60, width),
-        violations=planned.violations,
+        violations=violations,
     )
 
 
-def _holds_secret(planned: Planned) -> bool:
+def _holds_secret(plan_: Plan, violations: Sequence[Violation]) -> bool:
+    return _holds_secret_text(plan_.model_dump_json() + "".join(v.message for v in violations))
+
+
+def _holds_secret_text(text: str) -> bool:
     from accessq.jira.secret import redact
 
-    text = planned.plan.model_dump_json() + "".join(v.message for v in planned.violations)
     return redact(text) != text
 
 
-@app.command()
+PLAN_EPILOG = f"""\b
+Examples:
+  accessq plan queues/
+  accessq plan queues/ -o plan.json --detailed-exitcode
+  accessq plan queues/ --queue Anvil --format markdown
+
+{_exit_codes_help()}"""
+
+APPLY_EPILOG = f"""\b
+Examples:
+  accessq apply queues/
+  accessq apply --plan plan.json --yes
+
+{_exit_codes_help()}"""
+
+
+@app.command(epilog=PLAN_EPILOG)
 def plan(
     paths: PathsArg,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Save the plan (JSON) for `apply --plan`.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Save the plan (JSON) for `apply --plan` and `show`.",
+        ),
     ] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     detailed_exitcode: Annotated[
@@ -295,7 +401,7 @@ def plan(
     try:
         config, scoped = wf.load_scoped(paths, queue)
         only = scoped.only
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(gateway, config, only, quiet=quiet)
         planned = wf.plan_against(config, observed, only, scope=scoped.files)
@@ -332,14 +438,17 @@ def plan(
         raise typer.Exit(ExitCode.CHANGES)
 
 
-@app.command()
+@app.command(epilog=APPLY_EPILOG)
 def apply(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Queue files or folders (or use --plan).", show_default=False),
+        typer.Argument(
+            metavar="PATHS", help="Queue files or folders (or use --plan).", show_default=False
+        ),
     ] = None,
     plan_file: Annotated[
-        Path | None, typer.Option("--plan", help="Apply a plan saved by `plan --out`.")
+        Path | None,
+        typer.Option("--plan", metavar="FILE", help="Apply a plan saved by `plan --out`."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     force: Annotated[
@@ -404,7 +513,7 @@ def apply(
             config, scoped = wf.load_scoped(paths or [], queue)
             only, scope = scoped.only, scoped.files
         with (
-            wf.connect(config, jira_url) as gateway,
+            wf.connect(config, jira_url, quiet=quiet) as gateway,
             wf.apply_lock(gateway, break_lock=break_lock) as lock,
         ):
             # Read, plan and write under the lock: no other apply changes Jira in between.
@@ -566,13 +675,17 @@ def _read_site(
     _quiet_logs(quiet)
     try:
         config = wf.load(paths) if paths else Config(version=1)
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             return config, wf.read(gateway, config, None, quiet=quiet, totals=totals)
     except wf.Stop as exc:
         raise _stopped(exc) from None
 
 
-@app.command("list-queues")
+@app.command(
+    "list-queues",
+    epilog="Example: accessq list-queues --members --config queues/  "
+    "(tables fit the terminal, or COLUMNS; --format yaml shows every column)",
+)
 def list_queues(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
     members: Annotated[bool, typer.Option("--members", help="List the people too.")] = False,
@@ -586,24 +699,49 @@ def list_queues(
 
     config, observed = _read_site(paths, jira_url, quiet=quiet, totals=True)
 
-    sys.stdout.write(
-        render_queue_list(
+    def listing(width: int | None) -> str:
+        return render_queue_list(
             observed,
             fmt.value,
             members=members,
             prefix=config.jira.group_prefix,
             color=use_color(sys.stdout),
+            width=width,
         )
-    )
+
+    width = _table_width() if fmt is ListFormat.table else None
+    if width is not None and _holds_secret_text(listing(None)):
+        width = None  # a token Jira handed back stays whole and in view, so the mask sees it
+    sys.stdout.write(listing(width))
+
+
+PIPED_WIDTH = 120  # a table written to a file or a pipe with no COLUMNS: wide enough for logs
+
+
+def _table_width() -> int:
+    """COLUMNS when set (as `shutil` and shells read it), else the terminal's, else PIPED_WIDTH."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = PIPED_WIDTH
+    return max(40, width)  # narrower, nothing readable fits anyway
 
 
 @app.command()
 def export(
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
     split: Annotated[
-        Path | None, typer.Option("--split", help="Write one file per queue into FOLDER.")
+        Path | None,
+        typer.Option("--split", metavar="FOLDER", help="Write one file per queue into FOLDER."),
     ] = None,
     adopt: Annotated[
         bool,
@@ -736,6 +874,7 @@ def main() -> None:
 from accessq.cli import cmd_doctor as _cmd_doctor  # noqa: E402,F401  (registers the command)
 from accessq.cli import cmd_offboard as _cmd_offboard  # noqa: E402,F401
 from accessq.cli import cmd_route as _cmd_route  # noqa: E402,F401
+from accessq.cli import cmd_show as _cmd_show  # noqa: E402,F401
 from accessq.cli import cmd_triage as _cmd_triage  # noqa: E402,F401
 from accessq.cli import cmd_vocabulary as _cmd_vocabulary  # noqa: E402,F401
 from accessq.cli import cmd_who as _cmd_who  # noqa: E402,F401

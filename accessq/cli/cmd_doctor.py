@@ -46,7 +46,7 @@ def doctor(
     _quiet_logs(quiet)
     try:
         config = wf.load(paths)
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(gateway, config, None, quiet=quiet)
             runner = observed.runner or gateway.myself()

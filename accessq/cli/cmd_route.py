@@ -52,7 +52,7 @@ def route(
             sys.stdout.write(render_decision(decision, fmt.value))
             raise typer.Exit(ExitCode.OK if decision.matches else ExitCode.ERROR)
         assert ticket is not None
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             try:
                 found = gateway.ticket(ticket)
             except GatewayError as exc:

@@ -44,7 +44,7 @@ def triage(
         config = wf.load(paths)
         router = steps.router_of(config)
         names = {q.name for q in config.queues}
-        with wf.connect(config, jira_url) as gateway:
+        with wf.connect(config, jira_url, quiet=quiet) as gateway:
             project = config.jira.project
             jql = f"project = {project} AND resolution = Unresolved ORDER BY key ASC"
             try:

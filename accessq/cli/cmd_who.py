@@ -70,7 +70,7 @@ def who(
         assert config is not None
         observed = None
         if not no_jira:
-            with wf.connect(config, jira_url) as gateway:
+            with wf.connect(config, jira_url, quiet=quiet) as gateway:
                 _say(f"Reading {gateway.target.describe()} ...", quiet)
                 observed = wf.read(gateway, config, None, quiet=quiet)
     except wf.Stop as exc:

@@ -15,3 +15,17 @@ class ExitCode(IntEnum):
     CHANGES = 2  # `plan --detailed-exitcode`: changes present
     BLOCKED = 3  # a safety rule blocks the plan
     INTERRUPTED = 130  # Ctrl-C during apply (128 + SIGINT, as shells report it)
+
+
+MEANINGS = {
+    ExitCode.OK: "success; for plan: no changes",
+    ExitCode.ERROR: "an error: bad files or flags, Jira unreachable, a step failed, cancelled",
+    ExitCode.CHANGES: "plan --detailed-exitcode: there are changes",
+    ExitCode.BLOCKED: "a safety rule blocks the plan; nothing was changed",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C) during apply; run it again to finish",
+}
+
+
+def exit_code_help() -> str:
+    """The exit codes as `--help` lists them."""
+    return "\n".join(f"  {int(code):<4} {MEANINGS[code]}" for code in ExitCode)

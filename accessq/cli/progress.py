@@ -5,8 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 Advance = Callable[[int, int], None]  # (done, total)
+_live: list[Any] = []  # the rich Console of the progress bar on screen, if any
+
+
+def notice(line: str) -> None:
+    """One line on stderr, above a live progress bar (which would garble a plain write)."""
+    if _live:
+        _live[-1].print(line, markup=False, highlight=False, soft_wrap=True)
+        return
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 @contextmanager
@@ -27,4 +38,8 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Advance]:
         TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
     ) as progress:
         task = progress.add_task(label, total=None)
-        yield lambda done, total: progress.update(task, completed=done, total=total)
+        _live.append(progress.console)
+        try:
+            yield lambda done, total: progress.update(task, completed=done, total=total)
+        finally:
+            _live.remove(progress.console)

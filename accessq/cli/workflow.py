@@ -68,14 +68,19 @@ class Scoped:
 
 
 @contextmanager
-def connect(config: Config, jira_url: str | None) -> Iterator[Gateway]:
-    """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox."""
+def connect(config: Config, jira_url: str | None, *, quiet: bool = False) -> Iterator[Gateway]:
+    """A gateway to the configured Jira (flags > ACCESSQ_* > `jira:`), or the sandbox.
+
+    Unless quiet, every long retry wait is one line on stderr (`progress.notice`).
+    """
+    from accessq.cli.progress import notice
     from accessq.jira.connection import ConnectionSettings, open_gateway
     from accessq.jira.errors import GatewayError
 
+    on_wait = None if quiet else lambda wait: notice(wait.describe())
     try:
         settings = ConnectionSettings.resolve(config.jira, url=jira_url)
-        with open_gateway(settings) as gateway:
+        with open_gateway(settings, on_wait=on_wait) as gateway:
             yield gateway
     except GatewayError as exc:
         raise Stop(f"error: {exc}") from None
@@ -222,16 +227,23 @@ def read_plan_file(path: Path) -> Plan:
         ) from None
 
 
+def check_intact(saved: Plan) -> None:
+    """Refuse a plan file whose fingerprint does not match its own parts (edited by hand)."""
+    from accessq.plan.fingerprint import combine
+
+    if combine(saved.fingerprint_parts) != saved.fingerprint:
+        raise Stop("error: the plan file was altered after it was saved; make the plan again")
+
+
 def check_fresh(saved: Plan, fresh: Observed, config: Config) -> None:
     """Refuse a saved plan whose Jira or configuration changed since it was made."""
-    from accessq.plan.fingerprint import combine, describe_drift, fingerprint_parts
+    from accessq.plan.fingerprint import describe_drift, fingerprint_parts
 
     if saved.target.url != fresh.target.url or saved.target.project != fresh.target.project:
         raise Stop(
             f"error: the plan was made for {saved.target.describe()}, not {fresh.target.describe()}"
         )
-    if combine(saved.fingerprint_parts) != saved.fingerprint:
-        raise Stop("error: the plan file was altered after it was saved; make the plan again")
+    check_intact(saved)
     only = set(saved.only) if saved.only else None
     parts = fingerprint_parts(fresh, config, only=only)
     if parts != saved.fingerprint_parts:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from accessq.config.models import JiraSettings
 from accessq.config.urls import UrlError, check_site_url
 from accessq.jira.errors import ConfigurationError, GatewayError
 from accessq.jira.gateway import Gateway
-from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.retry import Pacer, RetryPolicy, RetryWait
 from accessq.jira.secret import Secret, header_problem
 
 ENV_URL = "ACCESSQ_JIRA_URL"
@@ -156,9 +156,14 @@ def open_gateway(
     *,
     policy: RetryPolicy | None = None,
     pacer: Pacer | None = None,
+    on_wait: Callable[[RetryWait], None] | None = None,
 ) -> Iterator[Gateway]:
-    """A connected `Gateway`; with no URL, a sandbox started in-process for the duration."""
+    """A connected `Gateway`; with no URL, a sandbox started in-process for the duration.
+
+    `on_wait` is told of every long retry wait (`Pacer.on_wait`), from the first request on.
+    """
     policy = policy or RetryPolicy(rate_limit=settings.rate_limit)
+    pacer = pacer or Pacer(policy, on_wait=on_wait)
     if settings.url is not None:
         basic_auth, pat = settings.credentials()
         gateway = Gateway.connect(

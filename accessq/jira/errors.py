@@ -74,10 +74,12 @@ class TransientError(GatewayError):
         status: int | None,
         retry_after: str | None,
         response: Response | None = None,
+        request: str = "",
     ) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
         self.response = response  # None when the connection dropped (or the answer is not known)
+        self.request = request  # `describe_request`: method and path, never host or query
 
     @property
     def headers(self) -> Mapping[str, str] | None:

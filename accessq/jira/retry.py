@@ -12,7 +12,6 @@ Clock, sleep and randomness are injected so tests never wait.
 
 from __future__ import annotations
 
-import logging
 import math
 import random
 import threading
@@ -21,11 +20,11 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 
 from accessq.jira.budget import read_budget
 
-_log = logging.getLogger("accessq")
-NOTICE_SECONDS = 5.0  # waits at least this long are announced on stderr
+NOTICE_SECONDS = 2.0  # retry waits longer than this are announced (`Pacer.on_wait`)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 THROTTLED = frozenset({429, 503})  # Jira's "slow down": safe to retry, the call did not run
 GATEWAY_FAILURES = frozenset({502, 504})  # the call may have run: retried on reads only
@@ -69,6 +68,52 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+@dataclass(frozen=True)
+class RetryWait:
+    """A retry about to wait: what Jira answered, for how long and why, which attempt follows."""
+
+    status: int | None  # None: the connection dropped without an answer
+    seconds: float
+    retry_after: bool  # the wait is Jira's `Retry-After`, not our backoff
+    attempt: int  # the attempt after the wait (2: the first retry)
+    attempts: int  # the most attempts in all
+    request: str  # method and path (`errors.describe_request`): never the host or a query
+
+    @classmethod
+    def of(
+        cls,
+        status: int | None,
+        seconds: float,
+        headers: Mapping[str, str] | None,
+        retry_number: int,
+        policy: RetryPolicy,
+        request: str,
+    ) -> RetryWait:
+        asked = parse_retry_after((headers or {}).get("Retry-After"), now=0.0)
+        return cls(
+            status, seconds, asked is not None, retry_number + 1, policy.max_retries + 1, request
+        )
+
+    def describe(self) -> str:
+        """One line, e.g. `Jira answered 429 Too Many Requests to GET /rest/api/3/group/member;
+        waiting 30 s (Retry-After) before retrying, attempt 2 of 5`."""
+        if self.status is None:
+            during = f" during {self.request}" if self.request else ""
+            what = f"The connection to Jira dropped{during}"
+        else:
+            to = f" to {self.request}" if self.request else ""
+            try:
+                phrase = f" {HTTPStatus(self.status).phrase}"  # standard words, not the server's
+            except ValueError:
+                phrase = ""
+            what = f"Jira answered {self.status}{phrase}{to}"
+        why = " (Retry-After)" if self.retry_after else ""
+        return (
+            f"{what}; waiting {self.seconds:.0f} s{why} before retrying, "
+            f"attempt {self.attempt} of {self.attempts}"
+        )
+
+
 @dataclass
 class Pacer:
     """Decides how long to wait before a retry, and paces every request through a token bucket.
@@ -99,6 +144,10 @@ class Pacer:
         default_factory=lambda: deque(maxlen=10_000), init=False, repr=False
     )
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+    # Told of every retry wait longer than NOTICE_SECONDS (the CLI prints a line on stderr): a
+    # long silent wait reads as a hung CI job. Called from any thread.
+    on_wait: Callable[[RetryWait], None] | None = None
+    _announced_until: float = field(default=-math.inf, init=False, repr=False)
 
     # -- retries -----------------------------------------------------------------------------
 
@@ -131,6 +180,18 @@ class Pacer:
         low, high = self.policy.jitter
         return float(raw * self.uniform(low, high))
 
+    def announce(self, wait: RetryWait) -> None:
+        """Tell `on_wait` of a long wait, once: threads told the same 429 at once share one line."""
+        if self.on_wait is None or wait.seconds <= NOTICE_SECONDS:
+            return
+        with self._lock:
+            until = self.clock() + wait.seconds
+            if wait.status == 429 and until <= self._announced_until + 1:
+                return  # the pause every thread waits out together, already announced
+            if wait.status == 429:
+                self._announced_until = until
+        self.on_wait(wait)
+
     def asked_too_long(self, headers: Mapping[str, str] | None) -> float | None:
         """The Retry-After Jira asked for when it exceeds our ceiling (to say so), else None."""
         wait = parse_retry_after((headers or {}).get("Retry-After"), now=self.wall_clock())
@@ -148,9 +209,6 @@ class Pacer:
         with self._lock:
             now = self.clock()
             until = now + delay
-            if delay >= NOTICE_SECONDS and until > self._paused_until + 1:
-                # A long silent wait reads as a hung CI job: say once why nothing moves.
-                _log.warning("Jira is rate limiting (HTTP 429): waiting %.0f s as it asks", delay)
             self._paused_until = max(self._paused_until, until)
             sent_at = getattr(self._local, "sent_at", None)
             if sent_at is not None and sent_at < self._cut_at:

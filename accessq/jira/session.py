@@ -30,7 +30,7 @@ from accessq.jira.errors import (
     error_for_response,
     jira_words,
 )
-from accessq.jira.retry import READ_METHODS, TRANSIENT, Pacer
+from accessq.jira.retry import READ_METHODS, TRANSIENT, Pacer, RetryWait
 
 T = TypeVar("T")
 
@@ -140,6 +140,7 @@ class PolicySession(ResilientSession):
             status=response.status_code if response is not None else None,
             retry_after=response.headers.get("Retry-After") if response is not None else None,
             response=response,
+            request=describe_request(method, url),
         ) from None
 
 
@@ -171,6 +172,11 @@ def retrying(
                 raise give_up(exc, retry_number - 1) from None
             if exc.status == 429:
                 pacer.throttled(delay)  # the other threads wait it out in acquire()
+            pacer.announce(
+                RetryWait.of(
+                    exc.status, delay, exc.headers, retry_number, pacer.policy, exc.request
+                )
+            )
             pacer.sleep(delay)
             result = after_transient()
             if result is not None:

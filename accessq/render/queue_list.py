@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -145,6 +146,111 @@ def _person_line(person: dict[str, Any]) -> str:
     return f"{who} {ident}{inactive}"
 
 
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    cells: list[str]
+    right: bool = False  # numbers
+    fold_to: int | None = None  # text that may wrap down to this width; None: only at words
+
+    @property
+    def natural(self) -> int:
+        return max(len(line) for text in (self.header, *self.cells) for line in text.split("\n"))
+
+    @property
+    def least(self) -> int:
+        """The narrowest it gets: the header may wrap at its words, cells fold to `fold_to`."""
+        cells = max((len(line) for text in self.cells for line in text.split("\n")), default=1)
+        words = max(len(word) for word in self.header.split())
+        return max(words, cells if self.fold_to is None else min(cells, self.fold_to))
+
+
+ROLE_COLUMNS = ("agents", "watchers", "updaters")
+TICKET_COLUMNS = ("Open", "Total", "Unassigned", "Oldest open")
+# Left out in this order when the table is too wide; queue, kind and counts always stay.
+LEAVE_OUT = (
+    "Keywords",
+    "Default assignee",
+    "Oldest open",
+    "Total",
+    "Unassigned",
+    "Open",
+    "Members",
+)
+
+
+def _columns(
+    rows: list[dict[str, Any]], *, members: bool, narrow: bool, width: int | None
+) -> list[_Column]:
+    counts = [row["counts"] for row in rows]
+    tickets = [_ticket_cells(row["tickets"]) for row in rows]
+    # A name folds only when it takes more than half the width: whole names are the point.
+    names = _Column("Queue", [row["name"] for row in rows], fold_to=(width or 100_000) // 2)
+    columns = [names, _Column("Kind", [row["kind"] for row in rows])]
+    if narrow:  # a line per role in one column: a third of the width of three
+        columns.append(
+            _Column(
+                "Counts",
+                [
+                    "\n".join(f"{role} {c[role]}" for role in ROLE_COLUMNS if role in c) or "-"
+                    for c in counts
+                ],
+            )
+        )
+    else:
+        columns += [
+            _Column(role.title(), [str(c[role]) if role in c else "-" for c in counts], right=True)
+            for role in ROLE_COLUMNS
+        ]
+    columns += [
+        _Column(header, [t[i] for t in tickets], right=True)
+        for i, header in enumerate(TICKET_COLUMNS)
+    ]
+    columns += [
+        _Column("Default assignee", [row["default_assignee"] for row in rows], fold_to=16),
+        _Column("Keywords", [", ".join(row["keywords"]) or "-" for row in rows], fold_to=12),
+    ]
+    if members:
+        columns.append(_Column("Members", [_people_cell(row) for row in rows], fold_to=24))
+    return columns
+
+
+def _people_cell(row: dict[str, Any]) -> str:
+    return (
+        "\n".join(
+            f"{role}: {_person_line(p)}" for role, people in row["members"].items() for p in people
+        )
+        or "-"
+    )
+
+
+def _fitting(
+    rows: list[dict[str, Any]], *, members: bool, width: int | None
+) -> tuple[list[_Column], list[str]]:
+    """The columns that fit `width` (None: all), and the headers of those left out.
+
+    Queue names, kinds and member counts stay; the rest go in `LEAVE_OUT` order. When even the
+    key columns do not fit, the three counts share one column.
+    """
+    wide = _columns(rows, members=members, narrow=False, width=width)
+    if width is None:
+        return wide, []
+    for narrow in (False, True):
+        layout = _columns(rows, members=members, narrow=narrow, width=width)
+        kept = list(layout)
+        for header in LEAVE_OUT:
+            if _least_width(kept) <= width:
+                break
+            kept = [c for c in kept if c.header != header]
+        if _least_width(kept) <= width or narrow:
+            return kept, [c.header for c in layout if c not in kept]
+    raise AssertionError("unreachable")
+
+
+def _least_width(columns: list[_Column]) -> int:
+    return sum(c.least for c in columns) + 3 * len(columns) + 1  # padding and rules
+
+
 def _table(
     observed: Observed,
     rows: list[dict[str, Any]],
@@ -153,40 +259,17 @@ def _table(
     color: bool,
     width: int | None,
 ) -> str:
+    columns, dropped = _fitting(rows, members=members, width=width)
     table = Table(title=f"Queues at {observed.target.describe()}", title_justify="left")
-    table.add_column("Queue", overflow="fold")
-    table.add_column("Kind")
-    table.add_column("Agents", justify="right")
-    table.add_column("Watchers", justify="right")
-    table.add_column("Updaters", justify="right")
-    table.add_column("Open", justify="right")
-    table.add_column("Total", justify="right")
-    table.add_column("Unassigned", justify="right")
-    table.add_column("Oldest open", justify="right")
-    table.add_column("Default assignee", overflow="fold")
-    table.add_column("Keywords", overflow="fold")
-    if members:
-        table.add_column("Members", overflow="fold")
-    for row in rows:
-        counts = row["counts"]
-        cells = [
-            row["name"],
-            row["kind"],
-            *(str(counts[r]) if r in counts else "-" for r in ("agents", "watchers", "updaters")),
-            *_ticket_cells(row["tickets"]),
-            row["default_assignee"],
-            ", ".join(row["keywords"]) or "-",
-        ]
-        if members:
-            cells.append(
-                "\n".join(
-                    f"{role}: {_person_line(p)}"
-                    for role, people in row["members"].items()
-                    for p in people
-                )
-                or "-"
-            )
-        table.add_row(*cells)
+    for column in columns:
+        table.add_column(
+            column.header,
+            justify="right" if column.right else "left",
+            overflow="fold",
+            min_width=column.least,
+        )
+    for i in range(len(rows)):
+        table.add_row(*(column.cells[i] for column in columns))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -197,5 +280,9 @@ def _table(
     console.print(table)
     if not rows:
         console.print("No components in the project.")
+    if dropped:
+        console.print(
+            f"Left out to fit {width} columns: {', '.join(dropped)} (--format yaml shows all)."
+        )
     # Rich pads every line to the console width; trailing blanks only get in the way of diffs.
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 from collections.abc import Callable
 
 import pytest
 
-from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.retry import Pacer, RetryPolicy, RetryWait
 
 
 class FakeTime:
@@ -126,12 +125,17 @@ def test_the_reduced_rate_spaces_requests() -> None:
     assert fake.slept[-1] == pytest.approx(1 / 7, rel=0.15)  # was 1 / 10
 
 
-def test_a_long_wait_is_announced_once(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_long_wait_is_announced_once() -> None:
+    told: list[str] = []
     pacer, _ = _pacer()
-    with caplog.at_level(logging.WARNING, logger="accessq"):
-        pacer.throttled(20.0)
-        pacer.throttled(20.0)  # a second thread told the same thing at the same time
-        pacer.throttled(1.0)  # short waits pass without a word
-    assert [r.getMessage() for r in caplog.records] == [
-        "Jira is rate limiting (HTTP 429): waiting 20 s as it asks"
+    pacer.on_wait = lambda wait: told.append(wait.describe())
+    long_429 = RetryWait(429, 20.0, True, 2, 5, "GET /rest/api/3/group/member")
+    pacer.announce(long_429)
+    pacer.announce(long_429)  # a second thread told the same thing at the same time
+    pacer.announce(RetryWait(429, 2.0, True, 2, 5, "GET /x"))  # short waits pass without a word
+    pacer.announce(RetryWait(None, 3.0, False, 3, 5, "GET /y"))
+    assert told == [
+        "Jira answered 429 Too Many Requests to GET /rest/api/3/group/member; waiting 20 s "
+        "(Retry-After) before retrying, attempt 2 of 5",
+        "The connection to Jira dropped during GET /y; waiting 3 s before retrying, attempt 3 of 5",
     ]

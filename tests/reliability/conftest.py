@@ -4,7 +4,7 @@ the in-process sandbox stay there), and retries wait at most a few milliseconds 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import pytest
 
 from accessq.jira import connection
 from accessq.jira.gateway import Gateway
-from accessq.jira.retry import Pacer, RetryPolicy
+from accessq.jira.retry import Pacer, RetryPolicy, RetryWait
 
 # Long enough for a sandbox rate-limit window (tests use 0.05 s windows) to pass, short enough
 # that a 429 storm asking for `Retry-After: 1` does not cost a second per retry.
@@ -51,11 +51,11 @@ def asked_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         *,
         policy: RetryPolicy | None = None,
         pacer: Pacer | None = None,
+        on_wait: Callable[[RetryWait], None] | None = None,
     ) -> Iterator[Gateway]:
         policy = policy or RetryPolicy(rate_limit=settings.rate_limit)
-        with real_open(
-            settings, policy=policy, pacer=pacer or Pacer(policy, capped_sleep, clock)
-        ) as gw:
+        pacer = pacer or Pacer(policy, capped_sleep, clock, on_wait=on_wait)
+        with real_open(settings, policy=policy, pacer=pacer) as gw:
             yield gw
 
     monkeypatch.setattr(connection, "open_gateway", open_with_capped_sleep)
