@@ -6,13 +6,13 @@ owner should read `queues.yaml:14:5: error: unknown key 'agnets' (did you mean '
 
 from __future__ import annotations
 
-import types
 from datetime import date
 from difflib import get_close_matches
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from accessq.config.annotations import bare
 from accessq.config.diagnostics import Diagnostic
 from accessq.config.models import Contact, Updater
 from accessq.config.origins import format_key_path
@@ -133,7 +133,7 @@ def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     """The pydantic model that validates the value at `loc`, if that value is a model."""
     current: Any = model
     for part in loc:
-        current = _bare(current)
+        current = bare(current)
         if isinstance(part, int):
             if get_origin(current) is not list:
                 return None
@@ -145,20 +145,7 @@ def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
             current = field.annotation
         else:
             return None
-    current = _bare(current)
+    current = bare(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _bare(annotation: Any) -> Any:
-    """`Annotated[X, ...]` -> X and `X | None` -> X."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            members = [a for a in get_args(annotation) if a is not type(None)]
-            if len(members) != 1:
-                return annotation
-            annotation = members[0]
-        else:
-            return annotation

@@ -18,11 +18,12 @@ the offending item's line, as the rest of the seed reports it.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+
+from accessq.config.annotations import bare
 
 Fail = Callable[[Any, str], Exception]  # (the node whose line to name, message) -> the error
 
@@ -120,7 +121,7 @@ def _owner(
     depth = 0
     annotation: Any = model
     for index, part in enumerate(loc):
-        annotation = _bare(annotation)
+        annotation = bare(annotation)
         origin = get_origin(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             owner, depth = annotation, index
@@ -134,23 +135,9 @@ def _owner(
             annotation = get_args(annotation)[1]
         else:
             return owner, depth, False
-    annotation = _bare(annotation)
+    annotation = bare(annotation)
     return owner, depth, isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
-
-def _bare(annotation: Any) -> Any:
-    """`Annotated[X, ...]` -> X and `X | None` -> X."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            members = [a for a in get_args(annotation) if a is not type(None)]
-            if len(members) != 1:
-                return annotation
-            annotation = members[0]
-        else:
-            return annotation
 
 
 __all__ = ["Fail", "SeedError", "shape_error"]
