@@ -891,7 +891,11 @@ def test_gitlab_drift_job_opens_updates_and_closes_one_issue(tmp_path: Path) -> 
     document = load(GITLAB)
     job = document["drift"]
     assert [r["if"] for r in job["rules"]] == ['$CI_PIPELINE_SOURCE == "schedule"']
-    handler = type("Handler", (FakeIssues,), {"issues": []})
+
+    class Handler(FakeIssues):
+        issues: list[dict[str, Any]] = []  # noqa: RUF012  (this test's own fake site)
+
+    handler = Handler
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     script = "\n".join(job["script"])
