@@ -461,9 +461,16 @@ def apply(
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
-                planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
+                planned.plan,
+                gateway,
+                concurrency=concurrency,
+                quiet=quiet,
+                halt=lock.lost,
+                # Before the report: its closing line stays the last line of the apply.
+                then=lambda done: _warn(
+                    record_applied(planned.plan, config, gateway, recorded, done)
+                ),
             )
-            _warn(record_applied(planned.plan, config, gateway, recorded, result))
             closing = None
             if key is not None:
                 closing = (
@@ -536,6 +543,7 @@ def _execute(
     concurrency: int,
     quiet: bool,
     halt: Callable[[], str | None],
+    then: Callable[[ApplyResult], None] = lambda _result: None,
 ) -> ApplyResult:
     from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
@@ -577,6 +585,7 @@ def _execute(
         ) from None
     finally:
         journal.close()
+    then(result)
     sys.stderr.write(render_result(result))
     return result
 
