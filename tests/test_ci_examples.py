@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import yaml
@@ -40,7 +41,7 @@ GOLDEN = Path(__file__).parent / "ci_golden" / "plan-examples.md"
 MARKER = "<!-- accessq-plan -->"
 SANDBOX_URL = "http://sandbox.invalid"  # what the golden file says instead of the random port
 PRODUCTION = "jira-production"
-JOBS = ["validate", "plan", "apply", "doctor"]
+JOBS = ["validate", "plan", "apply", "doctor", "drift"]
 # Set only from the job's own environment, never inherited from whoever runs the tests.
 ACCESSQ_ENV = [
     "ACCESSQ_JIRA_URL",
@@ -272,6 +273,7 @@ def test_each_job_gets_only_the_jira_account_it_needs(ci: str) -> None:
         "plan": {("viewer", "viewer")},  # the read-only account
         "apply": {("admin", "admin")},  # the write account, from the environment only
         "doctor": {("viewer", "viewer")},  # nightly, read-only: no approval needed
+        "drift": {("viewer", "viewer")},  # nightly, read-only
     }
 
 
@@ -350,6 +352,7 @@ def test_every_accessq_command_runs_as_written(
         ("apply", "apply", 0),
         ("apply", "doctor", 0),  # after every apply: the members can do their job
         ("doctor", "doctor", 0),  # nightly, as the read-only account
+        ("drift", "plan", 0),  # nightly: Jira is as the apply left it, no drift
     ]
     assert "0 failed, 0 skipped" in ran[3].result.stderr
     assert "0 failed, 0 not checked" in ran[4].result.stdout
@@ -751,6 +754,179 @@ def test_docs_name_every_secret_the_examples_use() -> None:
         assert f"`{name}`" in docs, f"docs/ci.md does not tell adopters to set {name}"
 
 
+# --- the nightly drift check: one tracking issue, opened, updated and closed ----------------
+
+
+def fake_accessq(where: Path, exit_code: int, body: str) -> dict[str, str]:
+    """PATH with an `accessq` whose plan prints `body` and exits `exit_code`."""
+    tools = where / "bin"
+    tools.mkdir(exist_ok=True)
+    script = tools / "accessq"
+    script.write_text(f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(body)}\nexit {exit_code}\n")
+    script.chmod(0o755)
+    return {"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+FAKE_GH = r'''#!/usr/bin/env python3
+"""`gh issue/label` against a JSON file of issues; every call is logged."""
+import json, os, sys
+state = os.environ["GH_STATE"]
+issues = json.load(open(state)) if os.path.exists(state) else []
+args = sys.argv[1:]
+open(state + ".log", "a").write(" ".join(args[:2]) + "\n")
+def opt(name):
+    return args[args.index(name) + 1] if name in args else None
+if args[:2] == ["issue", "list"]:
+    found = [i for i in issues if i["open"] and opt("--label") in i["labels"]]
+    print(found[0]["number"] if found else "")
+elif args[:2] == ["issue", "view"]:
+    print(next(i for i in issues if i["number"] == int(args[2]))["body"])
+elif args[:2] == ["issue", "create"]:
+    body = open(opt("--body-file")).read()
+    issue = {"number": len(issues) + 1, "open": True, "labels": [opt("--label")]}
+    issues.append({**issue, "body": body})
+elif args[:2] == ["issue", "edit"]:
+    edited = next(i for i in issues if i["number"] == int(args[2]))
+    edited["body"] = open(opt("--body-file")).read()
+elif args[:2] == ["issue", "close"]:
+    next(i for i in issues if i["number"] == int(args[2]))["open"] = False
+json.dump(issues, open(state, "w"))
+'''
+
+
+def test_github_drift_job_opens_updates_and_closes_one_issue(tmp_path: Path) -> None:
+    _, job, plan_step = github_step("drift", "Plan for drift")
+    _, _, issue_step = github_step("drift", "Open, update or close the drift issue")
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "gh").write_text(FAKE_GH)
+    (tools / "gh").chmod(0o755)
+    state = tmp_path / "issues.json"
+
+    def night(exit_code: int, body: str = "") -> int:
+        output = tmp_path / "output"
+        output.write_text("")
+        env = {**fake_accessq(tmp_path, exit_code, body), "QUEUES": "queues/"}
+        ran = subprocess.run(
+            ["bash", "-e", "-c", plan_step["run"]],
+            env={**env, "GITHUB_OUTPUT": str(output)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        if ran.returncode:
+            return ran.returncode
+        code = github_outputs(output)["exitcode"]
+        done = subprocess.run(
+            ["bash", "-e", "-c", issue_step["run"]],
+            env={**env, "GH_STATE": str(state), "DRIFT_EXIT": code},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return 0
+
+    def issues() -> list[dict[str, Any]]:
+        return json.loads(state.read_text()) if state.exists() else []
+
+    assert night(0) == 0 and issues() == []  # no drift, no issue
+    assert night(2, "Delta drifted") == 0
+    assert [(i["open"], i["body"]) for i in issues()] == [(True, "Delta drifted\n")]
+    assert night(2, "Delta drifted") == 0  # the same drift: no edit
+    assert night(2, "Delta and Anvil drifted") == 0
+    assert [(i["open"], i["body"]) for i in issues()] == [(True, "Delta and Anvil drifted\n")]
+    assert night(0) == 0
+    assert [i["open"] for i in issues()] == [False]
+    assert night(1) == 1  # a plan that failed fails the job and leaves the issue alone
+    assert night(2, "again") == 0  # new drift after a closed issue: a new one
+    assert [i["open"] for i in issues()] == [False, True]
+    calls = Path(f"{state}.log").read_text().splitlines()
+    assert calls.count("issue edit") == 1 and calls.count("issue create") == 2
+
+
+class FakeIssues(BaseHTTPRequestHandler):
+    """Just the issues API of project 5, behind the project token."""
+
+    issues: list[dict[str, Any]]
+
+    def _reply(self, body: Any, status: int = 200) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _form(self) -> dict[str, str]:
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        return {k: v[0] for k, v in parse_qs(raw).items()}
+
+    def do_GET(self) -> None:
+        assert self.headers["PRIVATE-TOKEN"] == "issue-token"
+        query = parse_qs(self.path.split("?", 1)[1])
+        assert query == {"labels": ["accessq-drift"], "state": ["opened"]}
+        self._reply([i for i in self.issues if i["state"] == "opened"])
+
+    def do_POST(self) -> None:
+        form = self._form()
+        issue = {"iid": len(self.issues) + 1, "state": "opened", **form}
+        self.issues.append(issue)
+        self._reply(issue, 201)
+
+    def do_PUT(self) -> None:
+        issue = next(i for i in self.issues if i["iid"] == int(self.path.rsplit("/", 1)[1]))
+        form = self._form()
+        if form.pop("state_event", None) == "close":
+            issue["state"] = "closed"
+        issue.update(form)
+        self._reply(issue)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_gitlab_drift_job_opens_updates_and_closes_one_issue(tmp_path: Path) -> None:
+    document = load(GITLAB)
+    job = document["drift"]
+    assert [r["if"] for r in job["rules"]] == ['$CI_PIPELINE_SOURCE == "schedule"']
+
+    class Handler(FakeIssues):
+        issues: list[dict[str, Any]] = []  # noqa: RUF012  (this test's own fake site)
+
+    handler = Handler
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    script = "\n".join(job["script"])
+    try:
+
+        def night(exit_code: int, body: str = "") -> int:
+            env = {
+                **fake_accessq(tmp_path, exit_code, body),
+                "QUEUES": "queues/",
+                "CI_API_V4_URL": f"http://127.0.0.1:{server.server_port}/api/v4",
+                "CI_PROJECT_ID": "5",
+                "ACCESSQ_ISSUE_TOKEN": "issue-token",
+            }
+            return subprocess.run(
+                ["bash", *GITLAB_SHELL, "-c", script], env=env, cwd=tmp_path, capture_output=True
+            ).returncode
+
+        assert night(0) == 0 and handler.issues == []
+        assert night(2, "Delta drifted") == 0
+        [issue] = handler.issues
+        assert issue["labels"] == "accessq-drift" and issue["description"] == "Delta drifted\n"
+        assert night(2, "Delta and Anvil drifted") == 0
+        assert [i["description"] for i in handler.issues] == ["Delta and Anvil drifted\n"]
+        assert night(3) == 3  # blocked, or any failure: the job fails, the issue stays
+        assert night(0) == 0
+        assert [i["state"] for i in handler.issues] == ["closed"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- the apply jobs' control flow: sequences of pushes to main, runs in any order ------------
 #
 # A git origin, pushes to main, and the apply runs those pushes trigger (the workflow's own push
@@ -976,7 +1152,8 @@ def test_every_queue_change_that_reaches_main_is_applied(
 def test_github_jira_url_is_a_variable_so_logs_show_it() -> None:
     text = GITHUB.read_text(encoding="utf-8")
     assert "secrets.ACCESSQ_JIRA_URL" not in text
-    assert text.count("vars.ACCESSQ_JIRA_URL") == 5  # plan, apply plan, apply, and both doctors
+    # plan, apply plan, apply, both doctors and the drift check
+    assert text.count("vars.ACCESSQ_JIRA_URL") == 6
 
 
 @pytest.mark.parametrize("ci", sorted(CI))

@@ -202,8 +202,9 @@ def test_plan_never_takes_the_lock(sandbox: Any) -> None:
     result = run(sandbox, "plan", str(EXAMPLE), "--detailed-exitcode", login="viewer")
     assert result.exit_code == 2, result.stderr
     assert lock_writes(sandbox) == 0
+    # It reads the apply record (to label drift) and writes no property at all.
     routes = sandbox.control.stats()["by_route"]
-    assert not any("/properties" in route for route in routes)
+    assert all(route.startswith("GET ") for route in routes if "/properties" in route)
     assert lock_value(sandbox) == held
 
 

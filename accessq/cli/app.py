@@ -388,12 +388,22 @@ def plan(
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
     ] = False,
+    drift: Annotated[
+        bool,
+        typer.Option(
+            "--drift",
+            help="Exit 2 when changes undo hand edits made in Jira (drift), else 0.",
+        ),
+    ] = False,
     queue: QueueOpt = None,
     jira_url: JiraUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Read the live Jira and show what `apply` would change. Read-only."""
+    from dataclasses import replace
+
     from accessq.cli import workflow as wf
+    from accessq.cli.drift_steps import labelled
 
     _quiet_logs(quiet)
     if out is not None:
@@ -404,7 +414,8 @@ def plan(
         with wf.connect(config, jira_url, quiet=quiet) as gateway:
             _say(f"Reading {gateway.target.describe()} ...", quiet)
             observed = wf.read(gateway, config, only, quiet=quiet)
-        planned = wf.plan_against(config, observed, only, scope=scoped.files)
+            planned = wf.plan_against(config, observed, only, scope=scoped.files)
+            planned = replace(planned, plan=labelled(planned.plan, config, gateway)[0])
     except wf.Stop as exc:
         raise _stopped(exc) from None
     sys.stdout.write(_render_plan(planned, fmt.value))
@@ -434,6 +445,8 @@ def plan(
         raise typer.Exit(ExitCode.ERROR)
     if planned.blocking:
         raise typer.Exit(ExitCode.BLOCKED)
+    if drift:
+        raise typer.Exit(ExitCode.CHANGES if planned.plan.drift else ExitCode.OK)
     if detailed_exitcode and not planned.plan.is_empty:
         raise typer.Exit(ExitCode.CHANGES)
 
@@ -487,7 +500,10 @@ def apply(
     quiet: QuietOpt = False,
 ) -> None:
     """Make Jira match the configuration (or a saved plan), safely; one apply at a time."""
+    from dataclasses import replace
+
     from accessq.cli import workflow as wf
+    from accessq.cli.drift_steps import labelled, record_applied
     from accessq.cli.ticket import check_ticket, comment_on_ticket, ticket_key
 
     if bool(paths) == bool(plan_file):
@@ -537,6 +553,8 @@ def apply(
             )
             if saved is not None:
                 wf.check_same_changes(saved, planned.plan)
+            labelled_plan, recorded = labelled(planned.plan, config, gateway)
+            planned = replace(planned, plan=labelled_plan)
             sys.stdout.write(_render_plan(planned, "text"))
             if planned.plan.global_errors or (strict and planned.plan.has_errors):
                 raise wf.Stop("error: the plan has errors; nothing was changed")
@@ -544,6 +562,7 @@ def apply(
                 raise wf.Stop("blocked by safety rules; nothing was changed", code=ExitCode.BLOCKED)
             if planned.plan.is_empty:
                 nothing_to_change = True  # no comment then (README: apply --ticket)
+                _warn(record_applied(planned.plan, config, gateway, recorded, None))
                 raise wf.Stop(*_skipped_lines(planned.plan), code=_ok_unless_skipped(planned.plan))
             if not yes and not typer.confirm(
                 _apply_prompt(planned.plan, gateway), default=False, err=True
@@ -551,7 +570,15 @@ def apply(
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
-                planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
+                planned.plan,
+                gateway,
+                concurrency=concurrency,
+                quiet=quiet,
+                halt=lock.lost,
+                # Before the report: its closing line stays the last line of the apply.
+                then=lambda done: _warn(
+                    record_applied(planned.plan, config, gateway, recorded, done)
+                ),
             )
             closing = None
             if key is not None:
@@ -576,6 +603,11 @@ def apply(
         typer.echo(closing, err=True)
     ok = result.ok and not planned.plan.skipped
     raise typer.Exit(ExitCode.OK if ok else ExitCode.ERROR)
+
+
+def _warn(line: str | None) -> None:
+    if line is not None:
+        typer.echo(line, err=True)
 
 
 def _skipped_lines(plan_: Plan) -> list[str]:
@@ -620,6 +652,7 @@ def _execute(
     concurrency: int,
     quiet: bool,
     halt: Callable[[], str | None],
+    then: Callable[[ApplyResult], None] = lambda _result: None,
 ) -> ApplyResult:
     from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
@@ -661,6 +694,7 @@ def _execute(
         ) from None
     finally:
         journal.close()
+    then(result)
     sys.stderr.write(render_result(result))
     return result
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from accessq.config.models import Config
+from accessq.config.models import Config, Queue
 from accessq.config.people import lookup_key
 from accessq.model.naming import parse_group_name
 from accessq.model.observed import Observed, ObservedComponent
@@ -138,3 +138,12 @@ def describe_drift(before: Mapping[str, str], after: Mapping[str, str]) -> list[
             else:
                 lines.append(f"{queue}: {part} changed")
     return lines
+
+
+def desired_fingerprint(queue: Queue, config: Config) -> str:
+    """12 hex digits over what the configuration asks of one queue (its entry and the `jira:`
+    settings that shape its groups and people): equal while neither changes. `apply` records it
+    per queue in Jira (accessq.plan.drift) so a later plan can tell hand edits from new config."""
+    dumped = queue.model_dump(mode="json", exclude=None if queue.aliases else {"aliases"})
+    value = {"kind": type(queue).__name__, **dumped, "jira": config.jira.model_dump(mode="json")}
+    return _digest(value)[:12]

@@ -303,6 +303,10 @@ class Plan(_Model):
     # The files given alone out of a folder configuration: `only` is the queues they define.
     scope: list[str] | None = None
     fingerprint_parts: dict[str, str] = Field(default_factory=dict)
+    # Per queue with changes, whether they undo a hand edit made in Jira (`drift`: the queue's
+    # configuration is what the last apply recorded) or come from the `configuration`; None (and
+    # absent from the JSON) when no apply record was read (accessq.plan.drift). Labels only.
+    origins: dict[str, Literal["drift", "configuration"]] | None = None
     # The configuration the plan was made from, set only in files saved by `plan --out`, so
     # `apply --plan` can recompute the fingerprint without the YAML.
     configuration: dict[str, Any] | None = None
@@ -319,6 +323,11 @@ class Plan(_Model):
     def global_errors(self) -> list[PlanError]:
         """Errors that concern no one queue: they stop every change."""
         return [e for e in self.errors if e.queue is None]
+
+    @property
+    def drift(self) -> list[str]:
+        """Queues whose changes undo a hand edit made in Jira."""
+        return sorted(q for q, o in (self.origins or {}).items() if o == "drift")
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)

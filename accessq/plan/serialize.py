@@ -19,8 +19,10 @@ _TOO_DEEP = "not an accessq plan file: its JSON is nested far too deeply to read
 def plan_to_json(plan: Plan) -> str:
     """The plan as indented JSON with a trailing newline; byte-identical for equal plans."""
     # `configuration` appears only in saved plans (`plan --out`), not in what reviewers read.
-    skip = {"configuration"} if plan.configuration is None else None
-    return plan.model_dump_json(indent=2, exclude=skip) + "\n"
+    skip = {"configuration"} if plan.configuration is None else set()
+    if plan.origins is None:  # plans made without an apply record read as they always have
+        skip.add("origins")
+    return plan.model_dump_json(indent=2, exclude=skip or None) + "\n"
 
 
 def plan_from_json(text: str) -> Plan:

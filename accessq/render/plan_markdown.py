@@ -14,7 +14,7 @@ from accessq.plan.model import Plan
 from accessq.plan.payload import DeleteGroup
 from accessq.plan.safety import Violation
 from accessq.render.blocks import QueueBlock
-from accessq.render.plan_text import EMPTY, adopting_blocks, closing_line
+from accessq.render.plan_text import EMPTY, adopting_blocks, closing_line, origin_line
 
 MARKER = "<!-- accessq-plan -->"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
@@ -76,7 +76,7 @@ def _table(plan: Plan) -> list[str]:
     ]
 
 
-def _details(block: QueueBlock) -> list[str]:
+def _details(block: QueueBlock, origin: str | None = None) -> list[str]:
     body_lines = []
     for line in block.lines:
         source = f"  ({line.source})" if line.source and line.source != block.source else ""
@@ -91,6 +91,7 @@ def _details(block: QueueBlock) -> list[str]:
         f"<summary><code>{block.symbol}</code> <strong>{html.escape(block.title)}</strong>: "
         f"{count}{where}</summary>",
         "",
+        *([f"<em>{html.escape(origin)}</em>", ""] if origin else []),
         f"{fence}diff",
         body,
         fence,
@@ -104,9 +105,16 @@ def render_markdown(plan: Plan, *, violations: Sequence[Violation] = ()) -> str:
     out = [MARKER, "### accessq plan", "", f"**Target:** {md(plan.target.describe())}", ""]
     if not plan.is_empty:
         out += _banner(plan)
+        if plan.drift:
+            names = ", ".join(md(q) for q in plan.drift)
+            out += [
+                "> [!NOTE]",
+                f"> Drift: the changes to {names} undo changes made in Jira by hand.",
+                "",
+            ]
         out += _table(plan)
         for block in adopting_blocks(plan):
-            out += _details(block)
+            out += _details(block, origin_line(plan, block.queue))
     if plan.errors:
         out += [f"#### Errors ({len(plan.errors)})", ""]
         out += [f"- {md(str(error))}" for error in plan.errors]

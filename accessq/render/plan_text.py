@@ -22,6 +22,18 @@ _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 _STYLE = {"+": "green", "~": "yellow", "-": "red"}
 
 
+ORIGIN = {
+    "drift": "(drift: undoes a change made in Jira by hand)",
+    "configuration": "(configuration: differs from what the last apply recorded)",
+}
+
+
+def origin_line(plan: Plan, queue: str) -> str | None:
+    """Where a queue's changes come from, when the plan knows (accessq.plan.drift)."""
+    origin = (plan.origins or {}).get(queue)
+    return ORIGIN[origin] if origin else None
+
+
 ADOPTED = "adopted: accessq marks the component as its own (adopt: true)"
 
 
@@ -60,8 +72,10 @@ def _indent(text: Text, by: int) -> RenderableType:
     return Padding(text, (0, 0, 0, by), expand=False) if by else text
 
 
-def _block(block: QueueBlock) -> list[RenderableType]:
+def _block(block: QueueBlock, origin: str | None = None) -> list[RenderableType]:
     out: list[RenderableType] = [_line(block.symbol, block.title, block.source, bold=True)]
+    if origin:
+        out.append(_indent(Text(origin, style="magenta" if "drift" in origin else "dim"), 4))
     for line in block.lines:
         source = line.source if line.source != block.source else None
         out.append(_indent(_line(line.symbol, line.text, source), 4))
@@ -97,7 +111,7 @@ def render_text(
     header.append(plan.target.describe())
     out: list[RenderableType] = [header, Text()]
     for block in adopting_blocks(plan):
-        out += _block(block)
+        out += _block(block, origin_line(plan, block.queue))
     errors = [Text(str(error), style="red") for error in plan.errors]
     out += _section(f"Errors ({len(plan.errors)}):", "bold red", errors)
     blocked = [

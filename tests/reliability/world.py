@@ -4,6 +4,7 @@ touch, and checks that a run converged, created nothing twice and wrote only wha
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ GROUP = "/rest/api/{version}/group"
 GROUP_USER = "/rest/api/{version}/group/user"
 PROPERTY = "/rest/api/{version}/project/{key}/properties/{property_key}"  # the apply lock
 # All accessq may write (no JSM views here): users, projects and schemes are never written; of
-# the project's properties only `accessq.lock`.
+# the project's properties only `accessq.lock` and `accessq.applied*` (the apply record).
 WRITABLE = {COMPONENT, COMPONENT_ID, GROUP, GROUP_USER, PROPERTY}
 
 
@@ -105,7 +106,9 @@ def assert_writes_only_managed(
         if route == COMPONENT_ID:
             touched_ids.add(entry["path"].rsplit("/", 1)[-1])
         if route == PROPERTY:
-            assert entry["path"].endswith("/properties/accessq.lock"), entry
+            # The apply lock, and the record of what was applied (accessq.plan.drift).
+            name = entry["path"].rsplit("/", 1)[-1]
+            assert re.fullmatch(r"accessq\.lock|accessq\.applied(\.\d+)?", name), entry
     unmanaged_ids = {c[0] for c in after.unmanaged(PREFIX).components.values()}
     assert not touched_ids & unmanaged_ids
     creates = Counter(e["route"] for e in writes if e["method"] == "POST")
