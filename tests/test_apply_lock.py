@@ -32,7 +32,7 @@ class Store:
     def now(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.skew)
 
-    def project_property(self, key: str) -> tuple[Any, datetime]:
+    def project_property(self, key: str, *, clock: bool = True) -> tuple[Any, datetime]:
         if self.fail:
             raise self.fail
         with self.gate:
@@ -208,7 +208,7 @@ def test_two_runs_that_both_saw_it_free_one_wins() -> None:
             both_read.wait(timeout=5)
         return value
 
-    store.project_property = read_in_step  # type: ignore[method-assign]
+    store.project_property = read_in_step  # type: ignore[method-assign,assignment]
     outcome: dict[str, str] = {}
 
     def take(run: str) -> None:
@@ -249,7 +249,7 @@ def test_a_write_slower_than_max_gap_waits_until_the_early_holder_has_stopped() 
             b_read.set()
         return value
 
-    store.project_property = read  # type: ignore[method-assign]
+    store.project_property = read  # type: ignore[method-assign,assignment]
     # B's write is held back until A holds the lock.
     store.before_write["run-b"] = lambda: a_holds.wait(timeout=5)
 

@@ -122,3 +122,17 @@ def test_a_tampered_record_is_ignored_with_a_note(applied: Any, tampered: Any) -
     # The next apply writes a sound record over it.
     assert run(applied, "apply", str(EXAMPLE), "--yes").exit_code == 0
     assert admin(applied).get(f"{applied.url}{HEAD}").json()["value"]["parts"] == 1
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "dc"])
+def test_a_site_never_applied_costs_a_plan_one_request_for_the_record(
+    make_sandbox: Any, flavor: str
+) -> None:
+    """The record's absence is one 404: the plan has read the project already, so it does not
+    ask for the list of property keys the apply lock needs (for Jira's clock) on top."""
+    sandbox = make_sandbox(flavor)
+    sandbox.control.reset_stats()
+    result = run(sandbox, "plan", str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
+    routes = sandbox.control.stats()["by_route"]
+    assert sum(n for route, n in routes.items() if "/properties" in route) == 1

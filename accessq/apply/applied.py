@@ -27,15 +27,16 @@ def _one_line(exc: Exception) -> str:
 
 
 def read_applied(store: PropertyStore) -> Recorded:
-    """The record (one request when it fits one property, as it does up to ~800 queues)."""
+    """The record (one request when it fits one property, as it does up to ~800 queues, or when
+    there is none: the plan has read the project already, so a 404 means no record)."""
     try:
-        value, _ = store.project_property(HEAD_KEY)
+        value, _ = store.project_property(HEAD_KEY, clock=False)
         if value is None:
             return Recorded(None)
         head = parse_part(value, 0)
         queues = dict(head.queues)
         for index in range(1, head.parts):
-            part, _ = store.project_property(part_key(index))
+            part, _ = store.project_property(part_key(index), clock=False)
             queues.update(parse_part(part, index, head.write).queues)
         return Recorded(queues, parts=head.parts)
     except RecordError as exc:

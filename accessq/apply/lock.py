@@ -49,8 +49,11 @@ _RELEASE_TRIES = 5
 class PropertyStore(Protocol):
     """Project entity properties (accessq.jira.gateway.Gateway provides them)."""
 
-    def project_property(self, key: str) -> tuple[Any | None, datetime | None]:
-        """The value (None when unset) and Jira's clock at the answer (None if it gave none)."""
+    def project_property(
+        self, key: str, *, clock: bool = True
+    ) -> tuple[Any | None, datetime | None]:
+        """The value (None when unset) and Jira's clock at the answer (None if it gave none, or
+        when not asked for: `clock=False` may spare a request)."""
         ...
 
     def set_project_property(self, key: str, value: Any) -> datetime | None:

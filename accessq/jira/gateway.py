@@ -718,17 +718,22 @@ class Gateway:
     def _property_path(self, key: str) -> str:
         return f"{API}/project/{quote(self.project, safe='')}/properties/{quote(key, safe='')}"
 
-    def project_property(self, key: str) -> tuple[Any | None, datetime | None]:
+    def project_property(
+        self, key: str, *, clock: bool = True
+    ) -> tuple[Any | None, datetime | None]:
         """The project property's value (None when unset) and Jira's clock at the answer.
 
         Jira answers 404 both for a missing property and a missing project, and an error answer
         does not reach us with its Date: the list of property keys tells them apart and gives
-        the clock.
+        the clock. `clock=False` (a reader that already knows the project is there and needs no
+        clock) takes the 404 as unset and spares that second request.
         """
         path = self._property_path(key)
         try:
             response = self._session.get(self._url(path))
         except NotFound:
+            if not clock:
+                return None, None
             try:
                 response = self._session.get(self._url(path.rsplit("/", 1)[0]))
             except NotFound:

@@ -27,7 +27,9 @@ class Store:
         self.reads = 0
         self.fail_writes = False
 
-    def project_property(self, key: str) -> tuple[Any | None, datetime | None]:
+    def project_property(
+        self, key: str, *, clock: bool = True
+    ) -> tuple[Any | None, datetime | None]:
         self.reads += 1
         return self.values.get(key), None
 
