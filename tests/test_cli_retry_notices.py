@@ -7,6 +7,7 @@ long accessq waits and why, and which attempt follows; never the host or a query
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from accessq.jira.retry import Pacer
 from tests.cli_support import run_on
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "queues.yaml"
 NOTICE = re.compile(r"waiting \d+ s.* before retrying, attempt \d+ of \d+$")
 
 
@@ -74,3 +76,27 @@ def test_quiet_silences_the_notices(make_sandbox: Any) -> None:
     result = run_on(sandbox, "list-queues", "--quiet")
     assert result.exit_code == 0, result.stderr
     assert not _notices(result.stderr)
+
+
+@pytest.mark.parametrize("flavor", ["cloud", "dc"])
+def test_a_wait_while_letting_go_of_the_lock_comes_before_the_apply_report(
+    make_sandbox: Any, flavor: str
+) -> None:
+    """The lock is let go after the steps; what that says comes before the report, so the
+    report's closing line stays the apply's last line (CI reads it)."""
+    sandbox = make_sandbox(flavor)
+    sandbox.control.set_faults(
+        error_next=1,
+        error_status=503,
+        error_retry_after_s=3,
+        methods=["DELETE"],
+        paths=["*/properties/accessq.lock"],
+    )
+    result = run_on(sandbox, "apply", str(EXAMPLE), "--yes")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.rstrip().splitlines()
+    notices = [i for i, line in enumerate(lines) if NOTICE.search(line)]
+    assert len(notices) == 1 and "DELETE" in lines[notices[0]], result.stderr
+    summary = next(i for i, line in enumerate(lines) if line.startswith("Apply: "))
+    assert notices[0] < summary, result.stderr
+    assert lines[-1].startswith("Journal: "), result.stderr  # the report's own last line

@@ -505,6 +505,7 @@ def apply(
     from accessq.cli import workflow as wf
     from accessq.cli.drift_steps import labelled, record_applied
     from accessq.cli.ticket import check_ticket, comment_on_ticket, ticket_key
+    from accessq.render.apply_report import render_result
 
     if bool(paths) == bool(plan_file):
         raise fail("give queue files/folders or --plan FILE (one of them)")
@@ -570,16 +571,9 @@ def apply(
                 raise wf.Stop("Cancelled; nothing was changed.", code=ExitCode.ERROR)
             wf.still_held(lock)
             result = _execute(
-                planned.plan,
-                gateway,
-                concurrency=concurrency,
-                quiet=quiet,
-                halt=lock.lost,
-                # Before the report: its closing line stays the last line of the apply.
-                then=lambda done: _warn(
-                    record_applied(planned.plan, config, gateway, recorded, done)
-                ),
+                planned.plan, gateway, concurrency=concurrency, quiet=quiet, halt=lock.lost
             )
+            _warn(record_applied(planned.plan, config, gateway, recorded, result))
             closing = None
             if key is not None:
                 closing = (
@@ -597,6 +591,9 @@ def apply(
                 why = "there was nothing to change"
             typer.echo(f"{key} was not commented: {why}.", err=True)
         raise stop from None
+    # The report once the lock is let go: whatever releasing it says (a retry wait, a warning)
+    # comes before it, so the report's closing line stays the last but for the lines below.
+    sys.stderr.write(render_result(result))
     for line in _skipped_lines(planned.plan):
         typer.echo(line, err=True)
     if closing is not None:
@@ -652,13 +649,11 @@ def _execute(
     concurrency: int,
     quiet: bool,
     halt: Callable[[], str | None],
-    then: Callable[[ApplyResult], None] = lambda _result: None,
 ) -> ApplyResult:
     from accessq.apply.engine import Journal, JournalError, execute
     from accessq.cli.progress import progress_bar
     from accessq.cli.workflow import Stop as wf_stop
     from accessq.jira.errors import AuthenticationError, PermissionDenied
-    from accessq.render.apply_report import render_result
 
     try:
         journal = Journal(JOURNAL_DIR)
@@ -694,8 +689,6 @@ def _execute(
         ) from None
     finally:
         journal.close()
-    then(result)
-    sys.stderr.write(render_result(result))
     return result
 
 
